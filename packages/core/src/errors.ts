@@ -1,0 +1,41 @@
+/** Base class: every error HealOps raises on purpose. */
+export class HealOpsError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+export interface Diagnostic {
+  readonly file: string;
+  /** 1-based; 0 when unknown */
+  readonly line: number;
+  /** 1-based; 0 when unknown */
+  readonly col: number;
+  /** Field path, e.g. `checks[0].timeout` */
+  readonly path: string;
+  readonly message: string;
+}
+
+export function formatDiagnostic(d: Diagnostic): string {
+  const where = d.line > 0 ? `${d.file}:${d.line}:${d.col}` : d.file;
+  return d.path ? `${where}: ${d.path}: ${d.message}` : `${where}: ${d.message}`;
+}
+
+/** A manifest or config file is invalid; carries every problem found, not just the first. */
+export class ManifestError extends HealOpsError {
+  readonly diagnostics: readonly Diagnostic[];
+  constructor(diagnostics: readonly Diagnostic[], options?: { cause?: unknown }) {
+    super(diagnostics.map(formatDiagnostic).join('\n'), options);
+    this.diagnostics = diagnostics;
+  }
+}
+
+export class ConfigError extends HealOpsError {}
+
+/** Optimistic concurrency: the state changed since it was read. */
+export class StateConflictError extends HealOpsError {}
+
+export class DurationError extends HealOpsError {}
+
+export class ScheduleError extends HealOpsError {}

@@ -1,0 +1,75 @@
+/**
+ * Ports: the interfaces the pure core owns. Adapters (local process, SQLite, SSM, DynamoDB, Timestream...)
+ * implement them; only the CLI and the Lambda handlers wire adapters to the core.
+ */
+import type { CheckKey } from './model/check.js';
+import type { ExecResult, MetricPoint } from './model/results.js';
+import type { AuditEvent, CheckState, Problem } from './model/state.js';
+
+export interface ExecRequest {
+  /** Where to run; 'local' for this machine. */
+  readonly target: string;
+  readonly argv: readonly string[];
+  readonly cwd?: string;
+  /** Added to a minimal inherited environment (PATH, HOME, LANG...). */
+  readonly env: Readonly<Record<string, string>>;
+  readonly stdin?: string;
+  readonly timeoutMs: number;
+  /** Cap for stdout and for stderr, each. */
+  readonly maxOutputBytes: number;
+}
+
+export interface Executor {
+  /** Never rejects for a failing process: failures are reported in ExecResult. */
+  run(request: ExecRequest, signal?: AbortSignal): Promise<ExecResult>;
+}
+
+export interface StateStore {
+  load(key: CheckKey): Promise<CheckState | undefined>;
+  /**
+   * Saves `state` when the stored version equals `expectedVersion` (0 = must not exist yet) and returns the
+   * saved state with version expectedVersion + 1; throws StateConflictError otherwise.
+   */
+  save(state: CheckState, expectedVersion: number): Promise<CheckState>;
+  listStates(): Promise<CheckState[]>;
+  openProblems(): Promise<Array<{ key: CheckKey; problem: Problem }>>;
+}
+
+export interface AuditQuery {
+  readonly since?: Date;
+  readonly package?: string;
+  readonly check?: string;
+  readonly limit?: number;
+}
+
+export interface AuditLog {
+  /** Append-only. */
+  append(events: readonly AuditEvent[]): Promise<void>;
+  query(query: AuditQuery): Promise<AuditEvent[]>;
+}
+
+export interface MetricsSink {
+  /** Stable identifier for logs and sink-health metrics, e.g. 'sqlite'. */
+  readonly name: string;
+  write(points: readonly MetricPoint[]): Promise<void>;
+  /** Delivers anything buffered; called at the end of a cycle. */
+  flush(): Promise<void>;
+}
+
+export interface MetricsQuery {
+  readonly since?: Date;
+  readonly package?: string;
+  readonly check?: string;
+  readonly name?: string;
+  readonly limit?: number;
+}
+
+export interface MetricsReader {
+  query(query: MetricsQuery): Promise<MetricPoint[]>;
+}
+
+export interface Clock {
+  now(): Date;
+  /** Resolves after `ms`, or early (without throwing) when `signal` aborts. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
