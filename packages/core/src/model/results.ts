@@ -1,5 +1,5 @@
-import type { CheckKey } from './check.js';
 import type { PerfDatum } from '../nagios/types.js';
+import type { CheckKey } from './check.js';
 import type { StatusName } from './status.js';
 
 /** What an Executor reports for one process run. */
@@ -20,7 +20,13 @@ export interface ExecResult {
   readonly spawnError?: string;
 }
 
-export const UNKNOWN_REASONS = ['timeout', 'spawn-error', 'bad-exit-code', 'killed', 'unparsable-output'] as const;
+export const UNKNOWN_REASONS = [
+  'timeout',
+  'spawn-error',
+  'bad-exit-code',
+  'killed',
+  'unparsable-output',
+] as const;
 export type UnknownReason = (typeof UNKNOWN_REASONS)[number];
 
 /** One check execution interpreted through the Nagios plugin contract. */
@@ -40,7 +46,15 @@ export interface CheckRun {
   readonly startedAt: string;
 }
 
-export const OUTCOMES = ['ok', 'soft-fail', 'recovered', 'escalated', 'suppressed', 'unknown', 'skipped'] as const;
+export const OUTCOMES = [
+  'ok',
+  'soft-fail',
+  'recovered',
+  'escalated',
+  'suppressed',
+  'unknown',
+  'skipped',
+] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
 export const SKIP_REASONS = [
