@@ -45,7 +45,8 @@ export interface AuditQuery {
 export interface AuditLog {
   /** Append-only. */
   append(events: readonly AuditEvent[]): Promise<void>;
-  query(query: AuditQuery): Promise<AuditEvent[]>;
+  /** Oldest first; with `limit`, the most recent `limit` events (still oldest first). */
+  queryAudit(query: AuditQuery): Promise<AuditEvent[]>;
 }
 
 export interface MetricsSink {
@@ -65,7 +66,8 @@ export interface MetricsQuery {
 }
 
 export interface MetricsReader {
-  query(query: MetricsQuery): Promise<MetricPoint[]>;
+  /** Oldest first; with `limit`, the most recent `limit` points (still oldest first). */
+  queryMetrics(query: MetricsQuery): Promise<MetricPoint[]>;
 }
 
 export interface Clock {

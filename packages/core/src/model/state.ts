@@ -33,6 +33,8 @@ export interface CheckState {
   /** Consecutive repair rounds that did not fix the check (for backoff). */
   readonly failedRepairStreak: number;
   readonly problem: Problem | null;
+  /** ISO time until which one runner holds the right to repair this target (null = free). */
+  readonly repairLeaseUntil: string | null;
 }
 
 export const AUDIT_EVENTS = [

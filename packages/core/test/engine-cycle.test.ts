@@ -1,0 +1,238 @@
+import { describe, expect, it } from 'vitest';
+import { type CycleRequest, runCycle } from '../src/engine/cycle.js';
+import type { EngineDeps } from '../src/engine/deps.js';
+import { problemDedupKey } from '../src/engine/lifecycle.js';
+import type { ResolvedCheck } from '../src/model/check.js';
+import type { CheckOutcome } from '../src/model/results.js';
+import {
+  BrokenSink,
+  exec,
+  ManualClock,
+  MemorySink,
+  MemoryStore,
+  ScriptedExecutor,
+} from './support/doubles.js';
+import { KEY, makeCheck, REPAIR_POLICY } from './support/fixtures.js';
+
+const CHECK = '/pkg/checks/nginx-up.sh';
+const REPAIR = '/pkg/repairs/restart.sh';
+
+function setup(script: ConstructorParameters<typeof ScriptedExecutor>[0], delayMs = 0) {
+  const store = new MemoryStore();
+  const sink = new MemorySink();
+  const executor = new ScriptedExecutor(script, delayMs);
+  const clock = new ManualClock();
+  const deps: EngineDeps = { executor, state: store, audit: store, sinks: [sink], clock };
+  return { store, sink, executor, clock, deps };
+}
+
+function request(checks: ResolvedCheck[], over: Partial<CycleRequest> = {}): CycleRequest {
+  return {
+    checks,
+    skippedPackages: [],
+    targets: ['local'],
+    hostPlatform: 'linux',
+    concurrency: 4,
+    dryRun: false,
+    maxOutputBytes: 65_536,
+    maintenanceAt: () => undefined,
+    ...over,
+  };
+}
+
+function only(report: { results: readonly CheckOutcome[] }): CheckOutcome {
+  expect(report.results).toHaveLength(1);
+  return report.results[0] as CheckOutcome;
+}
+
+describe('runCycle', () => {
+  it('repairs a hard failure, verifies it and reports recovered with metrics and audit', async () => {
+    const t = setup({
+      [CHECK]: [exec(2, 'CRITICAL - down | conns=0;;;0;'), exec(0, 'OK - up | conns=5;;;0;')],
+      [REPAIR]: [exec(0, 'restarted')],
+    });
+    const check = makeCheck({ repair: { ...REPAIR_POLICY, verifyAfterMs: 5000 } });
+    const outcome = only(await runCycle(t.deps, request([check])));
+    expect(outcome).toMatchObject({
+      status: 'ok',
+      initialStatus: 'critical',
+      outcome: 'recovered',
+      repair: { attempted: true, succeeded: true, skippedReason: null },
+    });
+    expect(t.clock.slept).toEqual([5000]);
+    const repairReq = t.executor.requests.find((r) => r.argv[0] === REPAIR);
+    expect(repairReq?.env).toMatchObject({ HEALOPS_CHECK_STATUS: 'CRITICAL', HEALOPS_PACKAGE: 'web' });
+    expect(JSON.parse(repairReq?.stdin ?? '{}')).toMatchObject({
+      status: 'critical',
+      summary: 'CRITICAL - down',
+    });
+    const names = t.sink.points.map((p) => `${p.name}=${p.value}`);
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'healops.check.status=2',
+        'healops.check.status=0',
+        'healops.perf.conns=0',
+        'healops.perf.conns=5',
+        'healops.repair=1',
+      ]),
+    );
+    expect(t.store.events.map((e) => e.type)).toEqual(
+      expect.arrayContaining([
+        'hard-fail',
+        'repair-started',
+        'repair-finished',
+        'verify-result',
+        'recovered',
+      ]),
+    );
+    const state = await t.store.load(KEY);
+    expect(state?.repairTimes).toHaveLength(1);
+    expect(state?.repairLeaseUntil).toBeNull();
+    expect(state?.problem).toBeNull();
+  });
+
+  it('escalates when the repair exits 0 but the re-check still fails, then recovers on a later OK', async () => {
+    const t = setup({ [CHECK]: [exec(2, 'CRITICAL - down')], [REPAIR]: [exec(0, 'did nothing useful')] });
+    const check = makeCheck();
+    const first = only(await runCycle(t.deps, request([check])));
+    expect(first).toMatchObject({ outcome: 'escalated', repair: { attempted: true, succeeded: false } });
+    expect((await t.store.load(KEY))?.problem?.dedupKey).toBe(problemDedupKey(KEY));
+    expect(t.sink.points.filter((p) => p.name === 'healops.repair').map((p) => p.value)).toEqual([0]);
+
+    const healed = setup({ [CHECK]: [exec(0, 'OK')] });
+    const deps = { ...healed.deps, state: t.store, audit: t.store };
+    const second = only(await runCycle(deps, request([check])));
+    expect(second.outcome).toBe('recovered');
+    expect((await t.store.load(KEY))?.problem).toBeNull();
+  });
+
+  it('treats a repair that exits non-zero as failed without trusting it', async () => {
+    const t = setup({ [CHECK]: [exec(2, 'CRITICAL')], [REPAIR]: [exec(1, 'boom')] });
+    const outcome = only(await runCycle(t.deps, request([makeCheck()])));
+    expect(outcome.outcome).toBe('escalated');
+    expect(outcome.repair.attempts[0]).toMatchObject({ exitCode: 1, succeeded: false });
+    expect(t.executor.ran(CHECK)).toBe(1);
+  });
+
+  it('runs up to maxAttempts rounds and stops at the budget', async () => {
+    const t = setup({ [CHECK]: [exec(2, 'CRITICAL')], [REPAIR]: [exec(0)] });
+    const repair = {
+      ...REPAIR_POLICY,
+      maxAttempts: 3,
+      budget: { max: 2, perMs: 3_600_000, backoffMs: 0 },
+    };
+    const outcome = only(await runCycle(t.deps, request([makeCheck({ repair })])));
+    expect(outcome.repair.attempts).toHaveLength(2);
+    expect(outcome.outcome).toBe('escalated');
+    expect((await t.store.load(KEY))?.problem?.reason).toBe('budget');
+  });
+
+  it('never repairs UNKNOWN (timeout) and escalates only after unknownAfter', async () => {
+    const t = setup({ [CHECK]: [exec(null, '', { timedOut: true })], [REPAIR]: [exec(0)] });
+    const check = makeCheck({ unknownAfter: 2 });
+    const first = only(await runCycle(t.deps, request([check])));
+    expect(first).toMatchObject({
+      status: 'unknown',
+      outcome: 'unknown',
+      repair: { skippedReason: 'unknown-status' },
+    });
+    const second = only(await runCycle(t.deps, request([check])));
+    expect(second).toMatchObject({ outcome: 'escalated', repair: { skippedReason: 'unknown-status' } });
+    expect(t.executor.ran(REPAIR)).toBe(0);
+  });
+
+  it('suppresses a child whose parent fails in the same cycle, after waiting for the parent', async () => {
+    const t = setup({
+      '/pkg/parent': [exec(2, 'CRITICAL - host down')],
+      [CHECK]: [exec(2, 'CRITICAL')],
+      [REPAIR]: [exec(0)],
+    });
+    const parent = makeCheck({
+      name: 'host',
+      command: { argv: ['/pkg/parent'], fromPackage: true },
+      repair: undefined,
+    });
+    const child = makeCheck({ dependsOn: ['host'] });
+    const report = await runCycle(t.deps, request([child, parent]));
+    const byName = Object.fromEntries(report.results.map((r) => [r.key.check, r]));
+    expect(byName.host?.outcome).toBe('escalated');
+    expect(byName['nginx-up']).toMatchObject({
+      outcome: 'suppressed',
+      repair: { skippedReason: 'dependency' },
+    });
+    expect(t.executor.ran(REPAIR)).toBe(0);
+  });
+
+  it('dry run runs checks but no repair and saves no state or audit', async () => {
+    const t = setup({ [CHECK]: [exec(2, 'CRITICAL')], [REPAIR]: [exec(0)] });
+    const outcome = only(await runCycle(t.deps, request([makeCheck()], { dryRun: true })));
+    expect(outcome).toMatchObject({
+      outcome: 'suppressed',
+      repair: { attempted: false, skippedReason: 'report-only' },
+    });
+    expect(outcome.detail).toContain('would repair');
+    expect(t.executor.ran(REPAIR)).toBe(0);
+    expect(t.store.states.size).toBe(0);
+    expect(t.store.events).toEqual([]);
+  });
+
+  it('skips checks for another platform and packages that cannot run, with the reason', async () => {
+    const t = setup({ [CHECK]: [exec(0, 'OK')] });
+    const report = await runCycle(
+      t.deps,
+      request([makeCheck({ platform: 'windows' })], {
+        skippedPackages: [
+          { package: 'http-endpoint', reason: 'missing required parameter "url"', checks: ['status'] },
+        ],
+      }),
+    );
+    expect(report.results.map((r) => [r.key.check, r.outcome, r.detail])).toEqual([
+      ['status', 'skipped', 'missing required parameter "url"'],
+      ['nginx-up', 'skipped', 'platform windows: not run on a linux target'],
+    ]);
+    expect(t.executor.requests).toEqual([]);
+  });
+
+  it('keeps going when a metrics sink is down, and reports the port error', async () => {
+    const t = setup({ [CHECK]: [exec(0, 'OK')] });
+    const errors: string[] = [];
+    const deps: EngineDeps = {
+      ...t.deps,
+      sinks: [new BrokenSink(), t.sink],
+      observer: { onPortError: (port) => errors.push(port) },
+    };
+    const outcome = only(await runCycle(deps, request([makeCheck()])));
+    expect(outcome.outcome).toBe('ok');
+    expect(t.sink.points.length).toBeGreaterThan(0);
+    expect(errors).toContain('metrics:broken');
+  });
+
+  it('bounds concurrency', async () => {
+    const script: Record<string, ReturnType<typeof exec>[]> = {};
+    const checks = Array.from({ length: 12 }, (_, i) => {
+      script[`/pkg/c${i}`] = [exec(0, 'OK')];
+      return makeCheck({ name: `c${i}`, command: { argv: [`/pkg/c${i}`], fromPackage: true } });
+    });
+    const t = setup(script, 20);
+    const report = await runCycle(t.deps, request(checks, { concurrency: 3 }));
+    expect(report.results).toHaveLength(12);
+    expect(t.executor.maxActive).toBe(3);
+  });
+
+  it('stats jobs record perfdata only and never touch state', async () => {
+    const t = setup({ '/pkg/stats': [exec(0, 'conns | active=12;;;0; idle=3')] });
+    const stats = makeCheck({
+      kind: 'stats',
+      name: 'conns',
+      command: { argv: ['/pkg/stats'], fromPackage: true },
+    });
+    const report = await runCycle(t.deps, request([stats]));
+    expect(report.stats).toHaveLength(1);
+    expect(report.results).toHaveLength(0);
+    expect(t.sink.points.map((p) => p.name)).toEqual(
+      expect.arrayContaining(['healops.perf.active', 'healops.perf.idle']),
+    );
+    expect(t.sink.points.map((p) => p.name)).not.toContain('healops.check.status');
+    expect(t.store.states.size).toBe(0);
+  });
+});
