@@ -1,5 +1,6 @@
 export * from './engine/index.js';
 export * from './errors.js';
+export * from './manifest/index.js';
 export * from './metrics/names.js';
 export * from './model/check.js';
 export * from './model/results.js';

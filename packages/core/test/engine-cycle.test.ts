@@ -35,7 +35,6 @@ function request(checks: ResolvedCheck[], over: Partial<CycleRequest> = {}): Cyc
     concurrency: 4,
     dryRun: false,
     maxOutputBytes: 65_536,
-    maintenanceAt: () => undefined,
     ...over,
   };
 }
@@ -161,6 +160,20 @@ describe('runCycle', () => {
       repair: { skippedReason: 'dependency' },
     });
     expect(t.executor.ran(REPAIR)).toBe(0);
+  });
+
+  it('inside a maintenance window the check runs but nothing is repaired or escalated', async () => {
+    const t = setup({ [CHECK]: [exec(2, 'CRITICAL')], [REPAIR]: [exec(0)] });
+    const check = makeCheck({ maintenance: [{ cron: '0 * * * *', durationMs: 30 * 60_000 }] });
+    const outcome = only(await runCycle(t.deps, request([check])));
+    expect(outcome).toMatchObject({ outcome: 'suppressed', repair: { skippedReason: 'maintenance' } });
+    expect(t.executor.ran(CHECK)).toBe(1);
+    expect(t.executor.ran(REPAIR)).toBe(0);
+    expect((await t.store.load(KEY))?.problem).toBeNull();
+    t.clock.advance(45 * 60_000);
+    const after = only(await runCycle(t.deps, request([check])));
+    expect(after.repair.attempted).toBe(true);
+    expect(t.executor.ran(REPAIR)).toBe(1);
   });
 
   it('dry run runs checks but no repair and saves no state or audit', async () => {

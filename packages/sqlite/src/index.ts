@@ -1,1 +1,5 @@
-export {};
+export { SqliteSchemaTooNewError, SqliteStoreError } from './errors.js';
+export { canonicalDimensions } from './metric-row.js';
+export { MIGRATIONS, type Migration, migrate, readUserVersion, SCHEMA_VERSION } from './migrations.js';
+export { DATABASE_FILE, openSqliteStore } from './open-store.js';
+export { SqliteStore } from './sqlite-store.js';

@@ -48,6 +48,7 @@ function outcomeOf(
     outcome,
     repair,
     metrics: points.map((p) => ({ ...p })),
+    summary: last.summary,
     output: last.output,
     durationMs: endedMs - startedMs,
     ...(detail ? { detail } : {}),

@@ -1,4 +1,5 @@
-import type { MaintenanceWindow, ResolvedCheck, SkippedPackage } from '../model/check.js';
+import { isInMaintenance } from '../manifest/maintenance.js';
+import type { ResolvedCheck, SkippedPackage } from '../model/check.js';
 import type { CheckOutcome, RepairReport } from '../model/results.js';
 import type { Platform } from '../model/status.js';
 import { runCheckTask } from './check-task.js';
@@ -13,8 +14,8 @@ export interface CycleRequest extends RunSettings {
   /** Platform of the targets; checks for another platform are reported `skipped`. */
   readonly hostPlatform: Exclude<Platform, 'any'>;
   readonly concurrency: number;
-  /** Which maintenance window (if any) covers `now` — injected so the core stays free of calendar code paths. */
-  readonly maintenanceAt: (windows: readonly MaintenanceWindow[], now: Date) => MaintenanceWindow | undefined;
+  /** Share one limit between overlapping cycles (the schedule loop); default: a new one of `concurrency`. */
+  readonly limit?: Limit;
 }
 
 export interface CycleReport {
@@ -39,6 +40,7 @@ function notRun(
     outcome: 'skipped',
     repair: NOT_RUN,
     metrics: [],
+    summary: detail,
     output: '',
     durationMs: 0,
     detail,
@@ -67,7 +69,7 @@ export async function runCycle(
   signal?: AbortSignal,
 ): Promise<CycleReport> {
   const startedAt = deps.clock.now().toISOString();
-  const limit = new Limit(request.concurrency);
+  const limit = request.limit ?? new Limit(request.concurrency);
   const outcomes: CheckOutcome[] = [];
   const running = new Map<string, Promise<CheckOutcome>>();
   const taskId = (pkg: string, name: string, target: string) => `${pkg}\u0000${name}\u0000${target}`;
@@ -104,7 +106,7 @@ export async function runCycle(
             check,
             target,
             failingParents: async () => parentsFailing,
-            maintenance: (now) => request.maintenanceAt(check.maintenance, now),
+            maintenance: (now) => isInMaintenance(check.maintenance, now),
           },
           signal,
         );

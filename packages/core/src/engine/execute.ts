@@ -6,7 +6,7 @@ import { scriptEnv } from './script-env.js';
 
 /** Runs a check (or stats job) once on its target and reads the result through the plugin contract. */
 export async function executeCheck(
-  deps: EngineDeps,
+  deps: Pick<EngineDeps, 'executor' | 'clock'>,
   settings: RunSettings,
   check: ResolvedCheck,
   key: CheckKey,

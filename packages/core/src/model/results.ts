@@ -107,6 +107,8 @@ export interface CheckOutcome {
   readonly outcome: Outcome;
   readonly repair: RepairReport;
   readonly metrics: readonly MetricPoint[];
+  /** First line of the final run's output, without perfdata. */
+  readonly summary: string;
   readonly output: string;
   readonly durationMs: number;
   /** Human-readable reason for skipped/suppressed/unknown outcomes. */

@@ -122,7 +122,10 @@ export class ManualClock implements Clock {
   advance(ms: number) {
     this.current = new Date(this.current.getTime() + ms);
   }
-  async sleep(ms: number) {
+  async sleep(ms: number, signal?: AbortSignal) {
+    // Let other work (in-flight cycles) run first, as real time would.
+    for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+    if (signal?.aborted) return;
     this.slept.push(ms);
     this.advance(ms);
   }

@@ -1,0 +1,108 @@
+import type { Database } from 'better-sqlite3';
+import { SqliteSchemaTooNewError } from './errors.js';
+
+export interface Migration {
+  /** Becomes PRAGMA user_version once applied; 1, 2, 3... with no gaps. */
+  readonly version: number;
+  readonly description: string;
+  readonly sql: string;
+}
+
+/** Append new migrations at the end; never edit one that has shipped. */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'check state, audit trail, metric points',
+    sql: `
+      CREATE TABLE check_state (
+        package TEXT NOT NULL,
+        check_name TEXT NOT NULL,
+        target TEXT NOT NULL,
+        version INTEGER NOT NULL CHECK (version > 0),
+        last_status TEXT,
+        last_run_at TEXT,
+        consecutive_failures INTEGER NOT NULL,
+        consecutive_unknowns INTEGER NOT NULL,
+        history TEXT NOT NULL,
+        flapping INTEGER NOT NULL CHECK (flapping IN (0, 1)),
+        repair_times TEXT NOT NULL,
+        failed_repair_streak INTEGER NOT NULL,
+        problem TEXT,
+        repair_lease_until TEXT,
+        PRIMARY KEY (package, check_name, target)
+      ) STRICT, WITHOUT ROWID;
+
+      CREATE TABLE audit_event (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        time INTEGER NOT NULL,
+        type TEXT NOT NULL,
+        package TEXT NOT NULL,
+        check_name TEXT NOT NULL,
+        target TEXT NOT NULL,
+        status TEXT,
+        message TEXT NOT NULL,
+        detail TEXT
+      ) STRICT;
+      CREATE INDEX audit_event_time ON audit_event (time);
+      CREATE INDEX audit_event_check_time ON audit_event (package, check_name, time);
+      CREATE TRIGGER audit_event_no_update BEFORE UPDATE ON audit_event
+      BEGIN
+        SELECT RAISE(ABORT, 'audit_event is append-only: rows cannot be updated');
+      END;
+      CREATE TRIGGER audit_event_no_delete BEFORE DELETE ON audit_event
+      BEGIN
+        SELECT RAISE(ABORT, 'audit_event is append-only: rows cannot be deleted');
+      END;
+
+      CREATE TABLE metric_point (
+        id INTEGER PRIMARY KEY,
+        time INTEGER NOT NULL,
+        name TEXT NOT NULL,
+        value REAL NOT NULL,
+        unit TEXT NOT NULL,
+        dimensions TEXT NOT NULL,
+        package TEXT,
+        check_name TEXT
+      ) STRICT;
+      CREATE UNIQUE INDEX metric_point_identity ON metric_point (time, name, dimensions);
+      CREATE INDEX metric_point_name_time ON metric_point (name, time);
+      CREATE INDEX metric_point_check_time ON metric_point (package, check_name, time);
+    `,
+  },
+];
+
+export const SCHEMA_VERSION: number = MIGRATIONS.at(-1)?.version ?? 0;
+
+export function readUserVersion(db: Database): number {
+  const version = db.pragma('user_version', { simple: true });
+  return typeof version === 'number' ? version : 0;
+}
+
+/**
+ * Brings the database up to SCHEMA_VERSION. Each migration runs in its own IMMEDIATE transaction that re-reads
+ * user_version first, so two processes opening a fresh file at once apply every migration exactly once.
+ * Returns the versions applied by this call.
+ */
+export function migrate(db: Database, path: string, migrations: readonly Migration[] = MIGRATIONS): number[] {
+  const supported = migrations.at(-1)?.version ?? 0;
+  const applied: number[] = [];
+  const found = readUserVersion(db);
+  if (found > supported) {
+    throw new SqliteSchemaTooNewError(path, found, supported);
+  }
+  for (const migration of migrations) {
+    const apply = db.transaction(() => {
+      const current = readUserVersion(db);
+      if (current >= migration.version) {
+        return false;
+      }
+      db.exec(migration.sql);
+      db.pragma(`user_version = ${migration.version}`);
+      return true;
+    });
+    if (apply.immediate()) {
+      applied.push(migration.version);
+    }
+  }
+  return applied;
+}
