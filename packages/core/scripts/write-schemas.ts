@@ -1,0 +1,14 @@
+/**
+ * Writes the JSON schemas of healops.yaml and healops.config.yaml to <repo>/schemas/.
+ * Run after changing packages/core/src/manifest/schema.ts: npx tsx packages/core/scripts/write-schemas.ts
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { renderJsonSchema, SCHEMA_FILES } from '../src/manifest/json-schema.js';
+
+const schemasDir = new URL('../../../schemas/', import.meta.url);
+mkdirSync(schemasDir, { recursive: true });
+for (const { file, build } of SCHEMA_FILES) {
+  const target = new URL(file, schemasDir);
+  writeFileSync(target, renderJsonSchema(build()));
+  console.log(`wrote ${target.pathname}`);
+}
