@@ -220,6 +220,16 @@ describe('runCycle', () => {
     expect(errors).toContain('metrics:broken');
   });
 
+  it('refuses a dependsOn cycle instead of deadlocking', async () => {
+    const t = setup({ [CHECK]: [exec(0, 'OK')] });
+    const a = makeCheck({ name: 'a', dependsOn: ['b'] });
+    const b = makeCheck({ name: 'b', dependsOn: ['a'] });
+    await expect(runCycle(t.deps, request([a, b]))).rejects.toThrow(
+      /dependsOn cycle: web\/a -> web\/b -> web\/a/,
+    );
+    expect(t.executor.requests).toEqual([]);
+  });
+
   it('bounds concurrency', async () => {
     const script: Record<string, ReturnType<typeof exec>[]> = {};
     const checks = Array.from({ length: 12 }, (_, i) => {

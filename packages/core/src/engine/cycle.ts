@@ -1,4 +1,6 @@
+import { HealOpsError } from '../errors.js';
 import { isInMaintenance } from '../manifest/maintenance.js';
+import { findCycles } from '../manifest/manifest-rules.js';
 import type { ResolvedCheck, SkippedPackage } from '../model/check.js';
 import type { CheckOutcome, RepairReport } from '../model/results.js';
 import type { Platform } from '../model/status.js';
@@ -47,6 +49,17 @@ function notRun(
   } as const satisfies CheckOutcome;
 }
 
+/** Manifest validation rejects dependsOn cycles; this guard keeps a hand-built request from deadlocking a cycle. */
+function assertAcyclic(checks: readonly ResolvedCheck[]): void {
+  const edges = new Map(
+    checks.map((c) => [`${c.package}/${c.name}`, c.dependsOn.map((p) => `${c.package}/${p}`)]),
+  );
+  const cycles = findCycles(edges);
+  if (cycles.length > 0) {
+    throw new HealOpsError(`dependsOn cycle: ${cycles.map((c) => c.join(' -> ')).join('; ')}`);
+  }
+}
+
 function safely(deps: EngineDeps, port: string, action: () => Promise<void>): Promise<void> {
   return action().catch((error: unknown) => deps.observer?.onPortError?.(port, error));
 }
@@ -68,6 +81,7 @@ export async function runCycle(
   request: CycleRequest,
   signal?: AbortSignal,
 ): Promise<CycleReport> {
+  assertAcyclic(request.checks);
   const startedAt = deps.clock.now().toISOString();
   const limit = request.limit ?? new Limit(request.concurrency);
   const outcomes: CheckOutcome[] = [];

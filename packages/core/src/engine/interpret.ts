@@ -14,8 +14,11 @@ function unknownReason(exec: ExecResult): { reason: UnknownReason; text: string 
       text: `exit code ${exec.exitCode} is outside the plugin contract (0..3)`,
     };
   }
-  if (exec.binary)
-    return { reason: 'unparsable-output', text: 'output is not text (invalid UTF-8 or NUL bytes)' };
+  // NUL bytes mean binary data, not plugin output. Merely invalid UTF-8 (a Latin-1 locale, say) is still read: the
+  // decoder replaced the bad bytes, and the exit code is the plugin's word.
+  if (exec.binary && exec.stdout.includes('\u0000')) {
+    return { reason: 'unparsable-output', text: 'output is binary (contains NUL bytes), not plugin text' };
+  }
   return undefined;
 }
 
