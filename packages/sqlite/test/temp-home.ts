@@ -1,7 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AuditEvent, CheckKey, CheckState, MetricPoint } from '@healops/core';
+import {
+  type AuditEvent,
+  type CheckKey,
+  type CheckState,
+  initialState,
+  type MetricPoint,
+} from '@healops/core';
 import { afterEach } from 'vitest';
 import { openSqliteStore, type SqliteStore } from '../src/index.js';
 
@@ -34,20 +40,7 @@ export function useTempHomes(): { home: () => string; open: (home: string) => Sq
 export const KEY: CheckKey = { package: 'linux-base', check: 'disk-root', target: 'local' };
 
 export function freshState(key: CheckKey = KEY): CheckState {
-  return {
-    key,
-    version: 0,
-    lastStatus: null,
-    lastRunAt: null,
-    consecutiveFailures: 0,
-    consecutiveUnknowns: 0,
-    history: [],
-    flapping: false,
-    repairTimes: [],
-    failedRepairStreak: 0,
-    problem: null,
-    repairLeaseUntil: null,
-  };
+  return initialState(key);
 }
 
 export function auditEvent(overrides: Partial<AuditEvent> = {}): AuditEvent {
