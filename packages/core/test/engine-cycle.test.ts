@@ -176,7 +176,7 @@ describe('runCycle', () => {
     expect(t.executor.ran(REPAIR)).toBe(1);
   });
 
-  it('dry run runs checks but no repair and saves no state or audit', async () => {
+  it('dry run runs checks but no repair and saves no state, audit or metrics', async () => {
     const t = setup({ [CHECK]: [exec(2, 'CRITICAL')], [REPAIR]: [exec(0)] });
     const outcome = only(await runCycle(t.deps, request([makeCheck()], { dryRun: true })));
     expect(outcome).toMatchObject({
@@ -187,6 +187,8 @@ describe('runCycle', () => {
     expect(t.executor.ran(REPAIR)).toBe(0);
     expect(t.store.states.size).toBe(0);
     expect(t.store.events).toEqual([]);
+    expect(t.sink.points).toEqual([]);
+    expect(outcome.metrics.length).toBeGreaterThan(0);
   });
 
   it('skips checks for another platform and packages that cannot run, with the reason', async () => {

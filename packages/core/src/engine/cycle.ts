@@ -124,16 +124,18 @@ export async function runCycle(
           },
           signal,
         );
-        await Promise.all([
-          ...deps.sinks.map((sink) =>
-            safely(deps, `metrics:${sink.name}`, () => sink.write(collected.points)),
-          ),
-          request.dryRun || collected.events.length === 0
-            ? Promise.resolve()
-            : safely(deps, 'audit', () => deps.audit.append(collected.events)),
-        ]);
-        for (const event of request.dryRun ? [] : collected.events)
-          notify(() => deps.observer?.onAudit?.(event));
+        // A dry run changes nothing: no state (check-task), no audit, no metrics.
+        if (!request.dryRun) {
+          await Promise.all([
+            ...deps.sinks.map((sink) =>
+              safely(deps, `metrics:${sink.name}`, () => sink.write(collected.points)),
+            ),
+            collected.events.length === 0
+              ? Promise.resolve()
+              : safely(deps, 'audit', () => deps.audit.append(collected.events)),
+          ]);
+          for (const event of collected.events) notify(() => deps.observer?.onAudit?.(event));
+        }
         return outcome;
       } catch (error) {
         deps.observer?.onPortError?.('engine', error);

@@ -40,16 +40,13 @@ export async function runOnSchedule(
         entry.running = true;
         entry.due = nextRun(entry.schedule, new Date(Math.max(now, entry.due))).getTime();
       }
-      const cycle = runCycle(
-        deps,
-        {
-          ...request,
-          checks: due.map((e) => e.check),
-          skippedPackages: first ? request.skippedPackages : [],
-          limit,
-        },
-        signal,
-      )
+      // `signal` only stops scheduling: a cycle already started runs to the end (its scripts are not killed).
+      const cycle = runCycle(deps, {
+        ...request,
+        checks: due.map((e) => e.check),
+        skippedPackages: first ? request.skippedPackages : [],
+        limit,
+      })
         .then(onCycle)
         .finally(() => {
           for (const entry of due) entry.running = false;
