@@ -89,8 +89,10 @@ const cases: readonly Case[] = [
     status: 'unknown',
   },
   {
-    name: 'load is green by default',
+    // Not "green by default": the default (2 per core) is a real threshold a busy CI machine can cross.
+    name: 'load is ok below its thresholds',
     script: 'linux-base/checks/load.sh',
+    env: { HEALOPS_PARAM_LOAD_WARN: '1000', HEALOPS_PARAM_LOAD_CRIT: '2000' },
     status: 'ok',
     perf: ['load1', 'load5', 'load15'],
   },
