@@ -1,6 +1,7 @@
-import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cliRoot } from './cli-root.js';
 
-const require = createRequire(import.meta.url);
-const manifest: { version: string } = require('../package.json');
+const manifest = JSON.parse(readFileSync(join(cliRoot(), 'package.json'), 'utf8')) as { version: string };
 
 export const VERSION = manifest.version;

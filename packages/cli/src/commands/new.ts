@@ -1,12 +1,12 @@
 import { chmod, cp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, relative, resolve } from 'node:path';
 import { PACKAGE_NAME_PATTERN } from '@healops/core';
+import { cliRoot } from '../cli-root.js';
 import { UsageError } from '../errors.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { out } from '../output.js';
 
-const TEMPLATE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'templates', 'new-package');
+const TEMPLATE = join(cliRoot(), 'templates', 'new-package');
 const PLACEHOLDER = /__NAME__/g;
 const TEXT_FILES = ['healops.yaml', 'README.md'];
 
