@@ -98,9 +98,10 @@ export async function loadWorkspace(paths: readonly string[], configFlag?: strin
       problems.push(...diagnosticsOf(error, config?.path ?? pkg.manifestPath));
     }
   }
-  const loaded = new Set(packages.map((p) => p.name));
+  // Every package whose manifest loaded, including those whose params then failed to resolve (already reported).
+  const found = new Set(discovered.packages.map((p) => p.manifest.name));
   for (const name of Object.keys(config?.config.params ?? {})) {
-    if (!loaded.has(name) && !problems.some((d) => d.file.includes(name))) {
+    if (!found.has(name) && !problems.some((d) => d.file.includes(name))) {
       problems.push({
         file: config?.path ?? DEFAULT_CONFIG,
         line: 0,

@@ -8,6 +8,7 @@ import {
   type Node,
   type Pair,
   parseAllDocuments,
+  visit,
 } from 'yaml';
 import type { Diagnostic } from '../errors.js';
 import type { IssuePath } from './manifest-rules.js';
@@ -103,6 +104,18 @@ function describeRoot(doc: Document): string | undefined {
   return isSeq(root) ? 'a list' : 'a single value';
 }
 
+/** Offset of the first alias (`*name`) of the document: where an alias expansion that went too far starts. */
+function firstAlias(doc: Document): number | undefined {
+  let offset: number | undefined;
+  visit(doc, {
+    Alias(_key, node) {
+      offset = node.range?.[0];
+      return visit.BREAK;
+    },
+  });
+  return offset;
+}
+
 /**
  * Parses one YAML file strictly: syntax errors, duplicate keys, unresolved tags, several documents, an empty file or
  * a top level that is not a mapping become diagnostics; `what` names the file in messages (e.g. "healops.yaml").
@@ -142,7 +155,9 @@ export function readYaml(text: string, file: string, what: string): YamlSource {
   try {
     return { file, data: doc.toJS({ maxAliasCount: 100 }), diagnostics, position };
   } catch (error) {
-    add(undefined, `cannot read ${what}: ${error instanceof Error ? error.message : String(error)}`);
+    // toJS throws when aliases expand past maxAliasCount (a "billion laughs" bomb): point at the first alias.
+    const message = error instanceof Error ? error.message : String(error);
+    add(/alias/i.test(message) ? firstAlias(doc) : undefined, `cannot read ${what}: ${message}`);
     return { file, data: undefined, diagnostics, position };
   }
 }
