@@ -242,7 +242,7 @@ describe('healops validate on a malformed or hostile healops.yaml', () => {
       timeoutMs: 20_000,
     });
 
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(2);
     const report = json<{ results: Array<{ check: string; outcome: string }>; errors: string[] }>(run);
     expect(report.results).toMatchObject([{ check: 'fine', outcome: 'ok' }]);
     expect(report.errors).toHaveLength(1);

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { json } from '../support/cli.js';
+import { json, REPO } from '../support/cli.js';
 import { addPackage, cli, plugin, type Sandbox, sandbox, sh, stateDir } from './robustness-kit.js';
 
 const CODES = [0, 1, 2, 3] as const;
@@ -29,16 +29,20 @@ checks:
 }
 
 describe('healops check PKG/CHECK', () => {
-  it.each(CODES)('exits %i when the plugin exits %i, and never repairs', async (code) => {
-    const box = sandbox();
-    codesPackage(box);
+  // One value per %i: the plugin's exit code and the expected exit code of `healops check` are the same.
+  it.each(CODES.map((code) => [code, code] as const))(
+    'exits %i when the plugin exits %i, and never repairs',
+    async (code) => {
+      const box = sandbox();
+      codesPackage(box);
 
-    const result = await cli(box, ['check', `codes/exit-${code}`, box.packages, '--home', box.home]);
+      const result = await cli(box, ['check', `codes/exit-${code}`, box.packages, '--home', box.home]);
 
-    expect(result.code).toBe(code);
-    expect(result.stdout).toContain(`PLUGIN ${code} - exits ${code}`);
-    expect(existsSync(join(stateDir(box, 'codes'), 'repaired'))).toBe(false);
-  });
+      expect(result.code).toBe(code);
+      expect(result.stdout).toContain(`PLUGIN ${code} - exits ${code}`);
+      expect(existsSync(join(stateDir(box, 'codes'), 'repaired'))).toBe(false);
+    },
+  );
 
   it('records no state: `status` stays green after a CRITICAL', async () => {
     const box = sandbox();
@@ -72,6 +76,47 @@ describe('healops check PKG/CHECK', () => {
     const malformed = await cli(box, ['check', 'codes', box.packages, '--home', box.home]);
     expect(malformed.code).toBe(2);
     expect(malformed.stderr).toContain('PACKAGE/CHECK');
+  });
+
+  it('exits 3 (UNKNOWN) without running anything for a check of another platform', async () => {
+    const box = sandbox();
+    addPackage(
+      box,
+      'win-only',
+      `
+platform: windows
+checks:
+  - name: marks
+    script: checks/marks.sh
+`,
+      { 'checks/marks.sh': sh('touch "$HEALOPS_STATE_DIR/ran"\necho "MARK OK - ran"') },
+    );
+
+    const result = await cli(box, ['check', 'win-only/marks', box.packages, '--home', box.home]);
+
+    expect(result.code).toBe(3);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('win-only/marks is not run on this platform');
+    expect(result.stderr).toContain('platform windows');
+    expect(result.stderr).toContain('linux');
+    // Nothing ran and no state was touched: the home (where the script would have left its mark) was never made.
+    expect(existsSync(box.home)).toBe(false);
+  });
+
+  it("exits 3 for the catalog's windows-base/disk-free on Linux instead of trying its .ps1", async () => {
+    const box = sandbox();
+
+    const result = await cli(box, [
+      'check',
+      'windows-base/disk-free',
+      join(REPO, 'catalog'),
+      '--home',
+      box.home,
+    ]);
+
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain('windows-base/disk-free is not run on this platform');
+    expect(`${result.stdout}${result.stderr}`).not.toContain('exit code 127');
   });
 
   it('exits 3 (UNKNOWN) naming the missing required param', async () => {

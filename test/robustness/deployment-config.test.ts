@@ -137,7 +137,7 @@ describe('healops.config.yaml', () => {
     expect(validate.problems[0]?.message).toContain('"ghost"');
 
     const run = await runOnce(box, []);
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(2);
     expect(run.report.results.map((r) => r.outcome)).toEqual(['ok', 'ok']);
     expect(run.report.errors).toEqual([expect.stringContaining('"ghost"')]);
   });

@@ -50,6 +50,12 @@ exit 2
     expect(result.output.startsWith('FLOOD CRITICAL - queue overflow')).toBe(true);
     expect(result.output.length).toBeGreaterThan(1000);
     expect(result.output.length).toBeLessThan(BOUNDED);
+    // The cut is reported, not silent: in the result and in the audit trail.
+    expect(result.truncated).toBe(true);
+    const events = json<Array<{ message: string; detail?: { truncated?: boolean } }>>(
+      await cli(box, ['audit', '--json', '--home', box.home]),
+    );
+    expect(events.some((e) => e.detail?.truncated === true && e.message.startsWith('output cut'))).toBe(true);
 
     // Nothing downstream holds the flood either: the open problem and the store stay small.
     const status = json<StatusJson>(await cli(box, ['status', '--json', '--home', box.home]));

@@ -37,12 +37,12 @@ checks:
 }
 
 describe('a folder holding one broken package and one good one', () => {
-  it('`run --once --json` runs the good checks, reports the broken package in errors and exits 1', async () => {
+  it('`run --once --json` runs the good checks, reports the broken package in errors and exits 2 (a configuration error)', async () => {
     const { box, brokenManifest } = brokenAndGood();
 
     const run = await runOnce(box);
 
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(2);
     expect(run.report.results.map((r) => `${r.package}/${r.check}`).sort()).toEqual([
       'good/also-fine',
       'good/fine',

@@ -115,7 +115,9 @@ checks:
       openedAt: problem?.openedAt,
       occurrences: 2,
     });
-    expect(runsOf(f, 'noop')).toBe(2);
+    // maxAttempts (1) counts per hard failure: the second run does not repair the same failure again.
+    expect(onlyResult(second).repair).toMatchObject({ attempted: false, skippedReason: 'budget' });
+    expect(runsOf(f, 'noop')).toBe(1);
 
     setMarker(f, 'up');
     const third = await runOnce(f, [f.pkg]);
@@ -126,7 +128,7 @@ checks:
       status: 'ok',
       repair: { attempted: false },
     });
-    expect(runsOf(f, 'noop')).toBe(2);
+    expect(runsOf(f, 'noop')).toBe(1);
     expect(await status(f)).toEqual({ dot: 'green', problems: [] });
 
     const events = await audit(f);

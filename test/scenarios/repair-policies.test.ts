@@ -1,3 +1,5 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   audit,
@@ -6,6 +8,7 @@ import {
   repairScript,
   runOnce,
   runsOf,
+  setMarker,
   singlePackage,
   status,
   toggleCheck,
@@ -13,6 +16,8 @@ import {
 
 describe('policies that forbid a repair', () => {
   it('stops repairing once the budget is spent and escalates with reason budget', async () => {
+    // The budget is a window over every failure of the target: fail, recover, fail again, ... — the third hard
+    // failure within the hour finds both repairs of budget { max: 2, per: 1h } spent.
     const f = singlePackage({
       name: 'disk',
       manifest: `
@@ -20,6 +25,7 @@ checks:
   - name: space
     script: checks/space.sh
     repair: { script: repairs/clean.sh, verifyAfter: 100ms, budget: { max: 2, per: 1h } }
+    flap: false
 `,
       files: { 'checks/space.sh': markerCheck('space', 'up'), 'repairs/clean.sh': repairScript('clean') },
     });
@@ -32,6 +38,9 @@ checks:
         repair: { attempted: true, succeeded: false, skippedReason: null },
       });
       expect(runsOf(f, 'clean'), `run ${run}`).toBe(run);
+      setMarker(f, 'up');
+      expect(onlyResult(await runOnce(f, [f.pkg])).outcome, `recovery after run ${run}`).toBe('recovered');
+      rmSync(join(f.spy, 'up'));
     }
     const third = await runOnce(f, [f.pkg]);
     expect(third.code).toBe(1);
@@ -39,6 +48,7 @@ checks:
       outcome: 'escalated',
       repair: { attempted: false, succeeded: false, skippedReason: 'budget', attempts: [] },
     });
+    expect(onlyResult(third).detail).toMatch(/repair budget spent: 2 of 2/);
     expect(runsOf(f, 'clean')).toBe(2);
     const skipped = (await audit(f)).filter((e) => e.type === 'repair-skipped');
     expect(skipped.map((e) => e.detail?.reason)).toEqual(['budget']);

@@ -115,6 +115,8 @@ export interface RunResultJson {
   readonly metrics: Array<{ name: string; value: number; unit: string }>;
   readonly summary: string;
   readonly output: string;
+  readonly truncated: boolean;
+  readonly perfdataErrors: string[];
   readonly durationMs: number;
   readonly detail: string | null;
 }

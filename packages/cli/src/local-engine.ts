@@ -7,6 +7,7 @@ import {
 import { LocalExecutor, SystemClock } from '@healops/local';
 import { openSqliteStore, type SqliteStore } from '@healops/sqlite';
 import { scriptStateDir } from './home.js';
+import { isLocalOwnerGone, localLeaseOwner } from './lease-owner.js';
 
 /** This machine, as the engine sees it. */
 export const LOCAL_TARGET = 'local';
@@ -39,6 +40,8 @@ export function localEngine(
       dryRun: options.dryRun,
       maxOutputBytes: DEFAULT_MAX_OUTPUT_BYTES,
       scriptEnv: (key) => ({ HEALOPS_STATE_DIR: scriptStateDir(home, key) }),
+      leaseOwner: localLeaseOwner(),
+      isLeaseOwnerGone: (owner) => isLocalOwnerGone(owner),
     },
     close: () => store.close(),
   };

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { type CycleRequest, runCycle } from '../src/engine/cycle.js';
 import type { EngineDeps } from '../src/engine/deps.js';
-import { problemDedupKey } from '../src/engine/lifecycle.js';
-import type { ResolvedCheck } from '../src/model/check.js';
+import { initialState, problemDedupKey } from '../src/engine/lifecycle.js';
+import type { CheckKey, ResolvedCheck } from '../src/model/check.js';
 import type { CheckOutcome } from '../src/model/results.js';
+import type { CheckState } from '../src/model/state.js';
 import {
   BrokenSink,
   exec,
@@ -123,7 +124,8 @@ describe('runCycle', () => {
     const outcome = only(await runCycle(t.deps, request([makeCheck({ repair })])));
     expect(outcome.repair.attempts).toHaveLength(2);
     expect(outcome.outcome).toBe('escalated');
-    expect((await t.store.load(KEY))?.problem?.reason).toBe('budget');
+    expect(outcome.repair.skippedReason).toBe('budget');
+    expect((await t.store.load(KEY))?.problem?.reason).toBe('repair-failed');
   });
 
   it('never repairs UNKNOWN (timeout) and escalates only after unknownAfter', async () => {
@@ -148,7 +150,7 @@ describe('runCycle', () => {
     });
     const parent = makeCheck({
       name: 'host',
-      command: { argv: ['/pkg/parent'], fromPackage: true },
+      command: { argv: ['/pkg/parent'], fromPackage: true, display: '/pkg/parent' },
       repair: undefined,
     });
     const child = makeCheck({ dependsOn: ['host'] });
@@ -222,6 +224,132 @@ describe('runCycle', () => {
     expect(errors).toContain('metrics:broken');
   });
 
+  it('stops repairing when a re-check is UNKNOWN: never repair what cannot be seen', async () => {
+    const t = setup({
+      [CHECK]: [exec(2, 'CRITICAL'), exec(null, '', { timedOut: true })],
+      [REPAIR]: [exec(0)],
+    });
+    const repair = { ...REPAIR_POLICY, maxAttempts: 3 };
+    const outcome = only(await runCycle(t.deps, request([makeCheck({ repair })])));
+    expect(t.executor.ran(REPAIR)).toBe(1);
+    expect(outcome).toMatchObject({
+      outcome: 'escalated',
+      status: 'unknown',
+      repair: { skippedReason: 'unknown-status' },
+    });
+  });
+
+  it('spends maxAttempts per hard failure, not per cycle, and starts afresh after a pass', async () => {
+    const t = setup({ [CHECK]: [exec(2, 'CRITICAL')], [REPAIR]: [exec(0)] });
+    const check = makeCheck();
+    const first = only(await runCycle(t.deps, request([check])));
+    expect(first).toMatchObject({ outcome: 'escalated', repair: { attempted: true } });
+    const second = only(await runCycle(t.deps, request([check])));
+    expect(second).toMatchObject({
+      outcome: 'escalated',
+      repair: { attempted: false, skippedReason: 'budget' },
+    });
+    expect(second.detail).toMatch(/repair attempt\(s\) for this failure are spent/);
+    expect(t.executor.ran(REPAIR)).toBe(1);
+    expect((await t.store.load(KEY))?.problem?.reason).toBe('repair-failed');
+
+    const passing = setup({ [CHECK]: [exec(0, 'OK')] });
+    await runCycle({ ...passing.deps, state: t.store, audit: t.store }, request([check]));
+    await runCycle(t.deps, request([check]));
+    expect(t.executor.ran(REPAIR)).toBe(2);
+  });
+
+  it('writes nothing while another runner holds the repair lease, and reports the check as not ok', async () => {
+    const t = setup({ [CHECK]: [exec(2, 'CRITICAL')], [REPAIR]: [exec(0)] });
+    const lease = new Date(t.clock.now().getTime() + 60_000).toISOString();
+    await t.store.save(
+      { ...initialState(KEY), repairLeaseUntil: lease, repairLeaseOwner: 'local:other:42' },
+      0,
+    );
+    const outcome = only(await runCycle(t.deps, request([makeCheck()], { leaseOwner: 'local:me:1' })));
+    expect(outcome.outcome).toBe('suppressed');
+    expect(outcome.detail).toContain('local:other:42');
+    expect(t.executor.ran(REPAIR)).toBe(0);
+    expect((await t.store.load(KEY))?.version).toBe(1);
+  });
+
+  it('breaks a lease whose owner is gone, says so, and repairs', async () => {
+    const t = setup({ [CHECK]: [exec(2, 'CRITICAL'), exec(0, 'OK')], [REPAIR]: [exec(0)] });
+    const lease = new Date(t.clock.now().getTime() + 60_000).toISOString();
+    await t.store.save(
+      { ...initialState(KEY), repairLeaseUntil: lease, repairLeaseOwner: 'local:me:999' },
+      0,
+    );
+    const outcome = only(
+      await runCycle(
+        t.deps,
+        request([makeCheck()], { leaseOwner: 'local:me:1', isLeaseOwnerGone: (o) => o === 'local:me:999' }),
+      ),
+    );
+    expect(outcome.outcome).toBe('recovered');
+    expect(t.store.events.some((e) => e.message.includes('broke the repair lease of local:me:999'))).toBe(
+      true,
+    );
+    expect((await t.store.load(KEY))?.repairLeaseOwner).toBeNull();
+  });
+
+  it('decides again on fresh state when another runner wrote it in between', async () => {
+    const t = setup({ [CHECK]: [exec(2, 'CRITICAL')] });
+    let raced = false;
+    const racing = Object.assign(Object.create(t.store) as MemoryStore, {
+      save: async (state: CheckState, expected: number) => {
+        if (!raced) {
+          raced = true;
+          // Another runner records a failure first.
+          await t.store.save({ ...state, consecutiveFailures: 1 }, expected);
+        }
+        return t.store.save(state, expected);
+      },
+    });
+    const check = makeCheck({ failAfter: 2, repair: undefined });
+    const outcome = only(await runCycle({ ...t.deps, state: racing }, request([check])));
+    // On fresh state this is the second failure in a row: hard, so escalated (no repair defined).
+    expect(outcome.outcome).toBe('escalated');
+    expect((await t.store.load(KEY))?.version).toBe(2);
+  });
+
+  it('does not suppress a child whose parent was not run (other platform)', async () => {
+    const t = setup({ [CHECK]: [exec(2, 'CRITICAL'), exec(0, 'OK')], [REPAIR]: [exec(0)] });
+    const parent = makeCheck({ name: 'host', platform: 'windows', repair: undefined });
+    const child = makeCheck({ dependsOn: ['host'] });
+    const report = await runCycle(t.deps, request([child, parent]));
+    const byName = Object.fromEntries(report.results.map((r) => [r.key.check, r]));
+    expect(byName.host?.outcome).toBe('skipped');
+    expect(byName['nginx-up']?.outcome).toBe('recovered');
+  });
+
+  it('reports a state store failure as UNKNOWN for that check and keeps the others going', async () => {
+    const t = setup({ [CHECK]: [exec(0, 'OK')], '/pkg/other': [exec(0, 'OK')] });
+    const broken = Object.assign(Object.create(t.store) as MemoryStore, {
+      load: async (key: CheckKey) => {
+        if (key.check === 'nginx-up') throw new Error('disk I/O error');
+        return t.store.load(key);
+      },
+    });
+    const other = makeCheck({
+      name: 'other',
+      command: { argv: ['/pkg/other'], fromPackage: true, display: 'other' },
+    });
+    const report = await runCycle({ ...t.deps, state: broken }, request([makeCheck(), other]));
+    const byName = Object.fromEntries(report.results.map((r) => [r.key.check, r]));
+    expect(byName['nginx-up']).toMatchObject({ outcome: 'unknown', status: 'ok' });
+    expect(byName['nginx-up']?.detail).toContain('disk I/O error');
+    expect(byName.other?.outcome).toBe('ok');
+    expect(t.sink.points.some((p) => p.dimensions.check === 'nginx-up')).toBe(true);
+  });
+
+  it('flags output cut at the capture limit in the outcome and the audit trail', async () => {
+    const t = setup({ [CHECK]: [exec(0, 'OK - big', { truncated: true })] });
+    const outcome = only(await runCycle(t.deps, request([makeCheck()])));
+    expect(outcome.truncated).toBe(true);
+    expect(t.store.events.some((e) => e.detail?.truncated === true)).toBe(true);
+  });
+
   it('refuses a dependsOn cycle instead of deadlocking', async () => {
     const t = setup({ [CHECK]: [exec(0, 'OK')] });
     const a = makeCheck({ name: 'a', dependsOn: ['b'] });
@@ -236,7 +364,10 @@ describe('runCycle', () => {
     const script: Record<string, ReturnType<typeof exec>[]> = {};
     const checks = Array.from({ length: 12 }, (_, i) => {
       script[`/pkg/c${i}`] = [exec(0, 'OK')];
-      return makeCheck({ name: `c${i}`, command: { argv: [`/pkg/c${i}`], fromPackage: true } });
+      return makeCheck({
+        name: `c${i}`,
+        command: { argv: [`/pkg/c${i}`], fromPackage: true, display: `/pkg/c${i}` },
+      });
     });
     const t = setup(script, 20);
     const report = await runCycle(t.deps, request(checks, { concurrency: 3 }));
@@ -249,7 +380,7 @@ describe('runCycle', () => {
     const stats = makeCheck({
       kind: 'stats',
       name: 'conns',
-      command: { argv: ['/pkg/stats'], fromPackage: true },
+      command: { argv: ['/pkg/stats'], fromPackage: true, display: '/pkg/stats' },
     });
     const report = await runCycle(t.deps, request([stats]));
     expect(report.stats).toHaveLength(1);

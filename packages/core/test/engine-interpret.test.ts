@@ -27,6 +27,12 @@ describe('interpretExecution (Nagios plugin contract)', () => {
       reason: 'unparsable-output',
     },
     {
+      name: 'binary stderr when stdout is empty',
+      result: exec(2, '', { stderr: 'x\u0000y', binary: true }),
+      status: 'unknown',
+      reason: 'unparsable-output',
+    },
+    {
       name: 'invalid UTF-8 (replaced) keeps the exit status',
       result: exec(2, 'DISK CRITICAL - Gr\uFFFDsse | a=1', { binary: true }),
       status: 'critical',

@@ -6,6 +6,7 @@ import {
   escalate,
   initialState,
   isFailure,
+  leaseHeldElsewhere,
   problemDedupKey,
   recordResult,
   recover,
@@ -161,16 +162,10 @@ describe('decide: every lifecycle branch', () => {
       expected: { kind: 'escalate', reason: 'budget' },
     },
     {
-      name: 'a lease held by another runner means busy',
+      name: 'repair attempts for this failure already spent escalate without repairing',
       history: ['critical'],
-      state: { repairLeaseUntil: new Date(NOW.getTime() + 60_000).toISOString() },
-      expected: { kind: 'busy' },
-    },
-    {
-      name: 'an expired lease is free',
-      history: ['critical'],
-      state: { repairLeaseUntil: new Date(NOW.getTime() - 1).toISOString() },
-      expected: { kind: 'repair' },
+      state: { incidentRepairs: 1 },
+      expected: { kind: 'escalate', reason: 'budget' },
     },
   ];
 
@@ -184,7 +179,29 @@ describe('decide: every lifecycle branch', () => {
   });
 });
 
+describe('leaseHeldElsewhere', () => {
+  const soon = new Date(NOW.getTime() + 60_000).toISOString();
+  const past = new Date(NOW.getTime() - 1).toISOString();
+  it.each([
+    { name: 'no lease', until: null, owner: null, gone: false, held: false },
+    { name: 'an active lease of another runner', until: soon, owner: 'local:h:1', gone: false, held: true },
+    { name: 'an active lease without owner', until: soon, owner: null, gone: false, held: true },
+    { name: 'our own lease', until: soon, owner: 'me', gone: false, held: false },
+    { name: 'an expired lease', until: past, owner: 'local:h:1', gone: false, held: false },
+    { name: 'an active lease whose owner is gone', until: soon, owner: 'local:h:1', gone: true, held: false },
+  ])('$name -> held: $held', ({ until, owner, gone, held }) => {
+    const state = { ...initialState(KEY), repairLeaseUntil: until, repairLeaseOwner: owner };
+    expect(leaseHeldElsewhere(state, NOW, 'me', () => gone)).toBe(held);
+  });
+});
+
 describe('recordResult', () => {
+  it('resets the repair attempts of a hard failure only when the check passes', () => {
+    const check = makeCheck({ flap: { enabled: false, low: 20, high: 30 } });
+    expect(stateAfter(['critical', 'unknown'], check, { incidentRepairs: 1 }).incidentRepairs).toBe(1);
+    expect(stateAfter(['critical', 'warning'], check, { incidentRepairs: 1 }).incidentRepairs).toBe(0);
+  });
+
   it('counts consecutive failures and unknowns separately', () => {
     const check = makeCheck({ flap: { enabled: false, low: 20, high: 30 } });
     const state = stateAfter(['critical', 'critical', 'unknown'], check);

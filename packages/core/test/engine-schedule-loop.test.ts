@@ -10,8 +10,16 @@ describe('runOnSchedule', () => {
     const clock = new ManualClock(new Date('2026-01-01T00:00:00Z'));
     const executor = new ScriptedExecutor({ '/a': [exec(0, 'OK')], '/b': [exec(0, 'OK')] });
     const checks = [
-      makeCheck({ name: 'a', schedule: 'rate(1 minute)', command: { argv: ['/a'], fromPackage: true } }),
-      makeCheck({ name: 'b', schedule: 'rate(5 minutes)', command: { argv: ['/b'], fromPackage: true } }),
+      makeCheck({
+        name: 'a',
+        schedule: 'rate(1 minute)',
+        command: { argv: ['/a'], fromPackage: true, display: '/a' },
+      }),
+      makeCheck({
+        name: 'b',
+        schedule: 'rate(5 minutes)',
+        command: { argv: ['/b'], fromPackage: true, display: '/b' },
+      }),
     ];
     const request: CycleRequest = {
       checks,
@@ -27,7 +35,7 @@ describe('runOnSchedule', () => {
     await runOnSchedule(
       { executor, state: store, audit: store, sinks: [new MemorySink()], clock },
       request,
-      controller.signal,
+      { stop: controller.signal },
       (report) => {
         cycles.push(report.results.map((r) => r.key.check).join('+'));
         if (clock.now().getTime() >= Date.parse('2026-01-01T00:10:00Z')) controller.abort();
@@ -54,7 +62,7 @@ describe('runOnSchedule', () => {
       runOnSchedule(
         { executor, state: store, audit: store, sinks: [], clock: new ManualClock() },
         request,
-        new AbortController().signal,
+        { stop: new AbortController().signal },
         () => undefined,
       ),
     ).rejects.toThrow(/every 5 minutes/);

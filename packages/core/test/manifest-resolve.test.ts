@@ -37,7 +37,7 @@ describe('resolvePackage: defaults', () => {
         packageVersion: '1.2.3',
         name: 'up',
         environment: 'default',
-        command: { argv: ['check_up'], fromPackage: false },
+        command: { argv: ['check_up'], fromPackage: false, display: 'check_up' },
         schedule: 'rate(5 minutes)',
         timeoutMs: 60_000,
         failAfter: 1,
@@ -123,7 +123,7 @@ describe('resolvePackage: defaults', () => {
       flap: { enabled: false, low: 20, high: 30 },
       maintenance: [{ cron: '0 3 * * *', durationMs: 3_600_000 }],
       repair: {
-        command: { argv: ['fix-a'], fromPackage: false },
+        command: { argv: ['fix-a'], fromPackage: false, display: 'fix-a' },
         verifyAfterMs: 20_000,
         maxAttempts: 1,
         timeoutMs: 60_000,
@@ -144,7 +144,7 @@ describe('resolvePackage: defaults', () => {
       maintenance: [],
       dependsOn: ['inherits'],
       repair: {
-        command: { argv: ['fix-b'], fromPackage: false },
+        command: { argv: ['fix-b'], fromPackage: false, display: 'fix-b' },
         verifyAfterMs: 1_000,
         maxAttempts: 3,
         timeoutMs: 120_000,
@@ -206,12 +206,19 @@ describe('resolvePackage: scripts, commands and params', () => {
     expect(byName(checks, 'http').command).toEqual({
       argv: ['check_http', '-u', 'https://example.org/health', '-p', 'port=80', '', `\${HOME}`],
       fromPackage: false,
+      // The logged form keeps placeholders: parameter values (secrets) never reach logs or the audit trail.
+      display: 'check_http -u ${params.url} -p port=${params.port} ${params.proxy} $${HOME}',
     });
     expect(byName(checks, 'http').repair?.command).toEqual({
       argv: [`${DIR}/repairs/restart.sh`],
       fromPackage: true,
+      display: 'repairs/restart.sh',
     });
-    expect(byName(checks, 'local').command).toEqual({ argv: [`${DIR}/checks/local.sh`], fromPackage: true });
+    expect(byName(checks, 'local').command).toEqual({
+      argv: [`${DIR}/checks/local.sh`],
+      fromPackage: true,
+      display: 'checks/local.sh',
+    });
     for (const check of checks) {
       expect(check.env).toEqual(env);
       expect(check.environment).toBe('production');

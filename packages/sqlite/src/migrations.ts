@@ -69,6 +69,14 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX metric_point_check_time ON metric_point (package, check_name, time);
     `,
   },
+  {
+    version: 2,
+    description: 'repair attempts per hard failure; repair lease owner',
+    sql: `
+      ALTER TABLE check_state ADD COLUMN incident_repairs INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE check_state ADD COLUMN repair_lease_owner TEXT;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION: number = MIGRATIONS.at(-1)?.version ?? 0;

@@ -54,7 +54,8 @@ type UpdateParams = CheckStateRow & { readonly expected_version: number };
 
 const STATE_PARAMS =
   '@package, @check_name, @target, @version, @last_status, @last_run_at, @consecutive_failures, ' +
-  '@consecutive_unknowns, @history, @flapping, @repair_times, @failed_repair_streak, @problem, @repair_lease_until';
+  '@consecutive_unknowns, @history, @flapping, @repair_times, @failed_repair_streak, @problem, @repair_lease_until, ' +
+  '@incident_repairs, @repair_lease_owner';
 
 /**
  * HealOps state, audit trail and metrics in one SQLite file. Implements the core ports StateStore, AuditLog,
@@ -95,7 +96,8 @@ export class SqliteStore implements StateStore, AuditLog, MetricsSink, MetricsRe
          consecutive_failures = @consecutive_failures, consecutive_unknowns = @consecutive_unknowns,
          history = @history, flapping = @flapping, repair_times = @repair_times,
          failed_repair_streak = @failed_repair_streak, problem = @problem,
-         repair_lease_until = @repair_lease_until
+         repair_lease_until = @repair_lease_until, incident_repairs = @incident_repairs,
+         repair_lease_owner = @repair_lease_owner
        WHERE package = @package AND check_name = @check_name AND target = @target
          AND version = @expected_version`,
     );

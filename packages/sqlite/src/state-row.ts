@@ -24,11 +24,14 @@ export interface CheckStateRow {
   readonly failed_repair_streak: number;
   readonly problem: string | null;
   readonly repair_lease_until: string | null;
+  readonly incident_repairs: number;
+  readonly repair_lease_owner: string | null;
 }
 
 export const CHECK_STATE_COLUMNS =
   'package, check_name, target, version, last_status, last_run_at, consecutive_failures, ' +
-  'consecutive_unknowns, history, flapping, repair_times, failed_repair_streak, problem, repair_lease_until';
+  'consecutive_unknowns, history, flapping, repair_times, failed_repair_streak, problem, repair_lease_until, ' +
+  'incident_repairs, repair_lease_owner';
 
 export function describeKey(key: CheckKey): string {
   return `${key.package}/${key.check}@${key.target}`;
@@ -51,6 +54,8 @@ export function stateToRow(state: CheckState, version: number): CheckStateRow {
     failed_repair_streak: state.failedRepairStreak,
     problem: state.problem === null ? null : toJsonText(state.problem, `${what} problem`),
     repair_lease_until: state.repairLeaseUntil,
+    incident_repairs: state.incidentRepairs,
+    repair_lease_owner: state.repairLeaseOwner,
   };
 }
 
@@ -73,7 +78,9 @@ export function rowToState(row: CheckStateRow): CheckState {
     repairTimes: fromJsonText(row.repair_times, isStringArray, `${what} repairTimes`),
     failedRepairStreak: row.failed_repair_streak,
     problem: row.problem === null ? null : parseProblem(row.problem, `${what} problem`),
+    incidentRepairs: row.incident_repairs,
     repairLeaseUntil: row.repair_lease_until,
+    repairLeaseOwner: row.repair_lease_owner,
   };
 }
 

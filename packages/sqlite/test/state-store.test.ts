@@ -26,6 +26,8 @@ const FULL_STATE: CheckState = {
     updatedAt: '2025-03-04T05:06:07.890Z',
     occurrences: 3,
   },
+  incidentRepairs: 2,
+  repairLeaseOwner: 'local:host:123',
   repairLeaseUntil: '2025-03-04T05:10:00.000Z',
 };
 

@@ -2,9 +2,10 @@ import { executeCheck, formatDiagnostic, type ResolvedCheck } from '@healops/cor
 import pc from 'picocolors';
 import { UsageError } from '../errors.js';
 import { resolveHome } from '../home.js';
-import { LOCAL_TARGET, localEngine } from '../local-engine.js';
+import { HOST_PLATFORM, LOCAL_TARGET, localEngine } from '../local-engine.js';
 import { out } from '../output.js';
 import { status as statusText } from '../render/colors.js';
+import { sanitize, sanitizeLine } from '../render/sanitize.js';
 import { renderTable } from '../render/table.js';
 import { loadWorkspace } from '../workspace.js';
 
@@ -34,7 +35,7 @@ export async function checkCommand(
   const ws = await loadWorkspace(paths, options.config);
   const skipped = ws.skipped.find((s) => s.package === pkg && s.checks.includes(name));
   if (skipped) {
-    out.error(`healops: ${pkg}/${name} cannot run: ${skipped.reason}`);
+    out.error(sanitize(`healops: ${pkg}/${name} cannot run: ${skipped.reason}`));
     return PLUGIN_EXIT.unknown;
   }
   const check: ResolvedCheck | undefined = ws.checks.find((c) => c.package === pkg && c.name === name);
@@ -44,6 +45,15 @@ export async function checkCommand(
     throw new UsageError(
       `no check "${name}" in package "${pkg}"${known.length ? ` (it has: ${known.join(', ')})` : ' (package not found)'}`,
     );
+  }
+  if (check.platform !== 'any' && check.platform !== HOST_PLATFORM) {
+    // As `run` skips it: a script for another platform is never started here (nor is any state touched).
+    out.error(
+      sanitize(
+        `healops: ${pkg}/${name} is not run on this platform: it is for platform ${check.platform}, this host is ${HOST_PLATFORM}`,
+      ),
+    );
+    return PLUGIN_EXIT.unknown;
   }
   const engine = localEngine(resolveHome(options.home), { dryRun: true });
   try {
@@ -56,10 +66,11 @@ export async function checkCommand(
       out.json(run);
     } else {
       out.line(
-        `${statusText(run.status)} ${pc.bold(`${pkg}/${name}`)} ${pc.dim(`${Math.round(run.durationMs)}ms`)}`,
+        `${statusText(run.status)} ${pc.bold(sanitizeLine(`${pkg}/${name}`))} ${pc.dim(`${Math.round(run.durationMs)}ms`)}`,
       );
-      out.line(run.summary);
-      if (run.longOutput) out.line(run.longOutput);
+      // Plugin output is sanitized for the terminal (control characters removed); --json keeps it exact.
+      out.line(sanitize(run.summary));
+      if (run.longOutput) out.line(sanitize(run.longOutput));
       if (run.perfdata.length > 0) {
         out.line();
         out.line(
@@ -78,7 +89,7 @@ export async function checkCommand(
           ),
         );
       }
-      for (const error of run.perfdataErrors) out.error(`healops: warning: ${error}`);
+      for (const error of run.perfdataErrors) out.error(`healops: warning: ${sanitizeLine(error)}`);
       if (run.truncated) out.error('healops: warning: output was cut at the capture limit');
     }
     return PLUGIN_EXIT[run.status];

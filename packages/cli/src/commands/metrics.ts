@@ -1,6 +1,6 @@
-import { openSqliteStore } from '@healops/sqlite';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { resolveHome } from '../home.js';
+import { openExistingStore } from '../open-store.js';
 import { out } from '../output.js';
 import { renderTable } from '../render/table.js';
 import { parseSince } from '../since.js';
@@ -17,7 +17,11 @@ export interface MetricsOptions {
 
 export async function metricsCommand(options: MetricsOptions): Promise<ExitCode> {
   const since = parseSince(options.since);
-  const store = openSqliteStore(resolveHome(options.home));
+  const store = openExistingStore(resolveHome(options.home), options.home !== undefined);
+  if (!store) {
+    if (options.json) out.json([]);
+    return EXIT.ok;
+  }
   try {
     const points = await store.queryMetrics({
       since,

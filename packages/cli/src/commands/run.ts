@@ -1,6 +1,7 @@
 import {
   type CycleReport,
   type CycleRequest,
+  type EngineDeps,
   formatDiagnostic,
   runCycle,
   runOnSchedule,
@@ -12,6 +13,7 @@ import { resolveHome } from '../home.js';
 import { HOST_PLATFORM, LOCAL_TARGET, localEngine } from '../local-engine.js';
 import { out } from '../output.js';
 import { progressLine, reportJson, runExitCode, summaryTable, totalsLine } from '../render/run-report.js';
+import { sanitize } from '../render/sanitize.js';
 import { loadWorkspace, type Workspace } from '../workspace.js';
 
 export interface RunOptions {
@@ -58,7 +60,7 @@ function printHuman(report: CycleReport, dryRun: boolean): void {
 /** `healops run`: one cycle with --once, else on every check's schedule until SIGINT/SIGTERM. */
 export async function runCommand(paths: readonly string[], options: RunOptions): Promise<ExitCode> {
   const ws = await loadWorkspace(paths, options.config);
-  for (const problem of ws.problems) out.error(formatDiagnostic(problem));
+  for (const problem of ws.problems) out.error(sanitize(formatDiagnostic(problem)));
   if (ws.packages.length === 0) {
     out.error('healops: no valid package to run');
     return EXIT.usage;
@@ -71,7 +73,9 @@ export async function runCommand(paths: readonly string[], options: RunOptions):
     observer: {
       ...(human ? { onOutcome: (o) => out.line(progressLine(o)) } : {}),
       onPortError: (port, error) =>
-        out.error(`healops: warning: ${port}: ${error instanceof Error ? error.message : String(error)}`),
+        out.error(
+          sanitize(`healops: warning: ${port}: ${error instanceof Error ? error.message : String(error)}`),
+        ),
     },
   });
   const request: CycleRequest = {
@@ -82,49 +86,92 @@ export async function runCommand(paths: readonly string[], options: RunOptions):
     concurrency: options.concurrency,
   };
   try {
-    if (options.once) {
-      if (human)
-        out.line(pc.dim(`healops: ${selection.checks.length} checks and stats jobs, state in ${home}`));
-      const report = await runCycle(engine.deps, request);
-      if (options.json) out.json(reportJson(report, ws.problems.map(formatDiagnostic)));
-      else printHuman(report, request.dryRun);
-      return ws.problems.length > 0 ? EXIT.failed : runExitCode(report);
-    }
+    if (options.once)
+      return await runOnce(engine.deps, request, home, options, ws.problems.map(formatDiagnostic));
     return await runForever(engine.deps, request, home, options);
   } finally {
     engine.close();
   }
 }
 
+/**
+ * SIGINT/SIGTERM handling. --once: the first signal aborts the cycle (scripts' process groups are killed, repair
+ * leases released) and the run exits 130. Scheduled: the first stops scheduling and lets in-flight work finish
+ * (exit 0); the second also aborts in-flight work.
+ */
+function onSignals(handlers: Array<(signal: NodeJS.Signals) => void>): () => void {
+  let count = 0;
+  const handle = (signal: NodeJS.Signals) => {
+    const handler = handlers[Math.min(count, handlers.length - 1)];
+    count++;
+    handler?.(signal);
+  };
+  process.on('SIGINT', handle);
+  process.on('SIGTERM', handle);
+  return () => {
+    process.off('SIGINT', handle);
+    process.off('SIGTERM', handle);
+  };
+}
+
+async function runOnce(
+  deps: EngineDeps,
+  request: CycleRequest,
+  home: string,
+  options: RunOptions,
+  problems: readonly string[],
+): Promise<ExitCode> {
+  const abort = new AbortController();
+  const release = onSignals([
+    (signal) => {
+      out.error(`healops: ${signal}: stopping the running checks and repairs`);
+      abort.abort();
+    },
+  ]);
+  try {
+    if (!options.json)
+      out.line(pc.dim(`healops: ${request.checks.length} checks and stats jobs, state in ${sanitize(home)}`));
+    const report = await runCycle(deps, request, abort.signal);
+    if (options.json) out.json(reportJson(report, problems));
+    else printHuman(report, request.dryRun);
+    if (abort.signal.aborted) return EXIT.interrupted;
+    // A package that failed to load is a configuration error, even though the valid ones ran.
+    return problems.length > 0 ? EXIT.usage : runExitCode(report);
+  } finally {
+    release();
+  }
+}
+
 async function runForever(
-  deps: Parameters<typeof runOnSchedule>[0],
+  deps: EngineDeps,
   request: CycleRequest,
   home: string,
   options: RunOptions,
 ): Promise<ExitCode> {
-  const controller = new AbortController();
-  let signals = 0;
-  const stop = (signal: NodeJS.Signals) => {
-    signals++;
-    if (signals > 1) {
-      out.error(`healops: ${signal} again, exiting without waiting`);
-      process.exit(130);
-    }
-    out.error(`healops: ${signal}: finishing in-flight checks (send again to exit at once)`);
-    controller.abort();
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
-  if (!options.json)
-    out.line(pc.dim(`healops: running ${request.checks.length} jobs on schedule, state in ${home}`));
+  const stop = new AbortController();
+  const abort = new AbortController();
+  const release = onSignals([
+    (signal) => {
+      out.error(`healops: ${signal}: finishing in-flight checks (send again to stop them at once)`);
+      stop.abort();
+    },
+    (signal) => {
+      out.error(`healops: ${signal} again: stopping in-flight checks and repairs`);
+      abort.abort();
+    },
+  ]);
+  if (!options.json) {
+    out.line(
+      pc.dim(`healops: running ${request.checks.length} jobs on schedule, state in ${sanitize(home)}`),
+    );
+  }
   try {
-    await runOnSchedule(deps, request, controller.signal, (report) => {
+    await runOnSchedule(deps, request, { stop: stop.signal, abort: abort.signal }, (report) => {
       if (options.json) out.line(JSON.stringify(reportJson(report, [])));
       else out.line(pc.dim(`  cycle done: ${totalsLine(report)}`));
     });
   } finally {
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
+    release();
   }
-  return EXIT.ok;
+  return abort.signal.aborted ? EXIT.interrupted : EXIT.ok;
 }

@@ -1,7 +1,7 @@
 import { statusDot } from '@healops/core';
-import { openSqliteStore } from '@healops/sqlite';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { resolveHome } from '../home.js';
+import { openExistingStore } from '../open-store.js';
 import { out } from '../output.js';
 import { DOT_STYLE } from '../render/colors.js';
 import { renderTable } from '../render/table.js';
@@ -13,7 +13,11 @@ export interface StatusOptions {
 
 /** Open problems and the status dot (green / yellow / red). */
 export async function statusCommand(options: StatusOptions): Promise<ExitCode> {
-  const store = openSqliteStore(resolveHome(options.home));
+  const store = openExistingStore(resolveHome(options.home), options.home !== undefined);
+  if (!store) {
+    if (options.json) out.json({ dot: statusDot([]), problems: [] });
+    return EXIT.ok;
+  }
   try {
     const problems = await store.openProblems();
     const dot = statusDot(problems);

@@ -2,6 +2,7 @@ import { formatDiagnostic } from '@healops/core';
 import pc from 'picocolors';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { out } from '../output.js';
+import { sanitize, sanitizeLine } from '../render/sanitize.js';
 import { loadWorkspace } from '../workspace.js';
 
 export interface ValidateOptions {
@@ -16,11 +17,13 @@ export async function validateCommand(paths: readonly string[], options: Validat
   if (options.json) {
     out.json({ valid, packages: ws.packages, problems: ws.problems });
   } else {
-    for (const problem of ws.problems) out.line(formatDiagnostic(problem));
+    for (const problem of ws.problems) out.line(sanitize(formatDiagnostic(problem)));
     for (const pkg of ws.packages) {
-      const note = pkg.skipped ? pc.yellow(` (will not run until configured: ${pkg.skipped})`) : '';
+      const note = pkg.skipped
+        ? pc.yellow(` (will not run until configured: ${sanitizeLine(pkg.skipped)})`)
+        : '';
       out.line(
-        `${pc.green('✓')} ${pkg.name} ${pc.dim(pkg.version)}: ${pkg.checks} checks, ${pkg.stats} stats${note}`,
+        `${pc.green('✓')} ${sanitizeLine(pkg.name)} ${pc.dim(sanitizeLine(pkg.version))}: ${pkg.checks} checks, ${pkg.stats} stats${note}`,
       );
     }
     out.line(

@@ -1,5 +1,6 @@
 import type { Outcome, StatusName } from '@healops/core';
 import pc from 'picocolors';
+import type { Cell } from './table.js';
 
 const STATUS_STYLE: Record<StatusName, (s: string) => string> = {
   ok: pc.green,
@@ -24,6 +25,16 @@ export function status(name: StatusName): string {
 
 export function outcome(name: Outcome): string {
   return OUTCOME_STYLE[name](name);
+}
+
+/** A status as a table cell, styled after padding. */
+export function statusCell(name: StatusName): Cell {
+  return { text: name.toUpperCase(), style: STATUS_STYLE[name] };
+}
+
+/** An outcome as a table cell, styled after padding. */
+export function outcomeCell(name: Outcome): Cell {
+  return { text: name, style: OUTCOME_STYLE[name] };
 }
 
 export const DOT_STYLE = { green: pc.green, yellow: pc.yellow, red: pc.red } as const;

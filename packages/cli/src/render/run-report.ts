@@ -1,7 +1,8 @@
 import type { CheckOutcome, CycleReport, Outcome } from '@healops/core';
 import pc from 'picocolors';
-import { outcome as outcomeText, status as statusText } from './colors.js';
-import { renderTable, visibleWidth } from './table.js';
+import { outcomeCell, outcome as outcomeText, statusCell, status as statusText } from './colors.js';
+import { sanitizeLine } from './sanitize.js';
+import { type Cell, renderTable } from './table.js';
 
 /** The `--json` shape of one outcome (the CLI contract; extra fields may be added, none removed). */
 export function outcomeJson(o: CheckOutcome) {
@@ -21,6 +22,8 @@ export function outcomeJson(o: CheckOutcome) {
     metrics: o.metrics.map((m) => ({ name: m.name, value: m.value, unit: m.unit })),
     summary: o.summary,
     output: o.output,
+    truncated: o.truncated,
+    perfdataErrors: o.perfdataErrors,
     durationMs: Math.round(o.durationMs),
     detail: o.detail ?? null,
   };
@@ -36,35 +39,50 @@ export function reportJson(report: CycleReport, errors: readonly string[]) {
   };
 }
 
-function repairCell(o: CheckOutcome): string {
+function repairCell(o: CheckOutcome): Cell {
   if (o.repair.attempted) {
     const n = o.repair.attempts.length;
-    return o.repair.succeeded ? pc.green(`repaired (${n})`) : pc.red(`failed (${n})`);
+    return o.repair.succeeded
+      ? { text: `repaired (${n})`, style: pc.green }
+      : { text: `failed (${n})`, style: pc.red };
   }
-  return o.repair.skippedReason ? pc.dim(`skipped: ${o.repair.skippedReason}`) : '';
+  return o.repair.skippedReason ? { text: `skipped: ${o.repair.skippedReason}`, style: pc.dim } : '';
 }
 
-function pad(text: string): string {
-  return text + ' '.repeat(Math.max(0, 10 - visibleWidth(text)));
+/** The outcome name padded to a fixed width, then styled (padding counts the plain name). */
+function paddedOutcome(name: Outcome): string {
+  return outcomeText(name) + ' '.repeat(Math.max(0, 10 - name.length));
 }
 
-/** One line per finished check, printed as results arrive. */
+/** One line per finished check, printed as results arrive; text from the check is sanitized for the terminal. */
 export function progressLine(o: CheckOutcome): string {
-  const name = `${o.key.package}/${o.key.check}`;
+  const name = sanitizeLine(`${o.key.package}/${o.key.check}`);
   const ms = pc.dim(`${Math.round(o.durationMs)}ms`);
-  if (o.outcome === 'skipped') return `  ${pad(outcomeText(o.outcome))} ${name} ${pc.dim(o.detail ?? '')}`;
+  if (o.outcome === 'skipped') {
+    return `  ${paddedOutcome(o.outcome)} ${name} ${pc.dim(sanitizeLine(o.detail ?? ''))}`;
+  }
   const arrow = o.initialStatus !== o.status ? `${statusText(o.initialStatus)} -> ` : '';
-  return `  ${pad(outcomeText(o.outcome))} ${name} ${arrow}${statusText(o.status)} ${ms}`;
+  return `  ${paddedOutcome(o.outcome)} ${name} ${arrow}${statusText(o.status)} ${ms}`;
+}
+
+/** The summary after a cycle; renderTable sanitizes every cell. */
+function detailText(o: CheckOutcome): string {
+  const text = o.detail && o.outcome !== 'ok' && o.outcome !== 'recovered' ? o.detail : o.summary;
+  const notes = [
+    ...(o.truncated ? ['output cut'] : []),
+    ...(o.perfdataErrors.length > 0 ? [`${o.perfdataErrors.length} bad perfdata item(s)`] : []),
+  ];
+  return notes.length > 0 ? `[${notes.join(', ')}] ${text}` : text;
 }
 
 export function summaryTable(report: CycleReport, width: number): string {
-  const rows = [...report.results, ...report.stats].map((o) => [
-    `${o.key.package}/${o.key.check}${o.kind === 'stats' ? pc.dim(' (stats)') : ''}`,
+  const rows = [...report.results, ...report.stats].map((o): Cell[] => [
+    `${o.key.package}/${o.key.check}${o.kind === 'stats' ? ' (stats)' : ''}`,
     o.key.target,
-    statusText(o.status),
-    outcomeText(o.outcome),
+    statusCell(o.status),
+    outcomeCell(o.outcome),
     repairCell(o),
-    o.detail && o.outcome !== 'ok' && o.outcome !== 'recovered' ? o.detail : o.summary,
+    detailText(o),
   ]);
   return renderTable(['CHECK', 'TARGET', 'STATUS', 'OUTCOME', 'REPAIR', 'DETAIL'], rows, width);
 }

@@ -1,3 +1,4 @@
+import { HealOpsError, StateConflictError } from '../errors.js';
 import type { CheckKey, MaintenanceWindow, ResolvedCheck } from '../model/check.js';
 import type {
   CheckOutcome,
@@ -7,12 +8,21 @@ import type {
   RepairReport,
   SkipReason,
 } from '../model/results.js';
-import type { AuditEvent } from '../model/state.js';
+import type { AuditEvent, CheckState } from '../model/state.js';
 import type { EngineDeps, RunSettings } from './deps.js';
 import { executeCheck } from './execute.js';
-import { decide, escalate, initialState, recordResult, recover, type Transition } from './lifecycle.js';
+import {
+  decide,
+  escalate,
+  initialState,
+  isFailure,
+  leaseHeldElsewhere,
+  recordResult,
+  recover,
+  type Transition,
+} from './lifecycle.js';
 import { escalationPoint, runPoints } from './points.js';
-import { repairRounds } from './repair-rounds.js';
+import { DEFAULT_LEASE_OWNER, repairRounds } from './repair-rounds.js';
 
 export interface TaskInput {
   readonly check: ResolvedCheck;
@@ -22,44 +32,30 @@ export interface TaskInput {
   readonly maintenance: (now: Date) => MaintenanceWindow | undefined;
 }
 
+export interface Collected {
+  readonly events: AuditEvent[];
+  readonly points: MetricPoint[];
+}
+
 const NO_REPAIR: RepairReport = { attempted: false, succeeded: false, skippedReason: null, attempts: [] };
-
-interface Collected {
-  events: AuditEvent[];
-  points: MetricPoint[];
-}
-
-function outcomeOf(
-  input: TaskInput,
-  first: CheckRun,
-  last: CheckRun,
-  outcome: Outcome,
-  repair: RepairReport,
-  points: readonly MetricPoint[],
-  startedMs: number,
-  endedMs: number,
-  detail?: string,
-): CheckOutcome {
-  return {
-    key: first.key,
-    kind: input.check.kind,
-    status: last.status,
-    initialStatus: first.status,
-    outcome,
-    repair,
-    metrics: points.map((p) => ({ ...p })),
-    summary: last.summary,
-    output: last.output,
-    durationMs: endedMs - startedMs,
-    ...(detail ? { detail } : {}),
-  };
-}
+/** How often a decision is re-made on fresh state when another runner wrote it in between. */
+const CONFLICT_RETRIES = 3;
 
 function skipped(reason: SkipReason): RepairReport {
   return { ...NO_REPAIR, skippedReason: reason };
 }
 
-/** One (check, target) through the whole lifecycle: run, decide, repair and verify, escalate or recover, persist. */
+interface Decided {
+  readonly last: CheckRun;
+  readonly outcome: Outcome;
+  readonly repair: RepairReport;
+  readonly detail?: string;
+}
+
+/**
+ * One (check, target) through the whole lifecycle: run, decide, repair and verify, escalate or recover, persist.
+ * Never throws: a port failure becomes an `unknown` outcome that still carries what was collected.
+ */
 export async function runCheckTask(
   deps: EngineDeps,
   settings: RunSettings,
@@ -71,43 +67,121 @@ export async function runCheckTask(
   const startedMs = deps.clock.now().getTime();
   const first = await executeCheck(deps, settings, check, key, signal);
   const collected: Collected = { events: [], points: runPoints(check, first) };
-  const finish = (last: CheckRun, outcome: Outcome, repair: RepairReport, detail?: string) =>
-    outcomeOf(
-      input,
-      first,
-      last,
-      outcome,
-      repair,
-      collected.points,
-      startedMs,
-      deps.clock.now().getTime(),
-      detail,
-    );
+  let truncated = first.truncated;
+  const finish = (d: Decided): { outcome: CheckOutcome; collected: Collected } => ({
+    outcome: {
+      key,
+      kind: check.kind,
+      status: d.last.status,
+      initialStatus: first.status,
+      outcome: d.outcome,
+      repair: d.repair,
+      metrics: collected.points.map((p) => ({ ...p })),
+      summary: d.last.summary,
+      output: d.last.output,
+      truncated: truncated || d.last.truncated,
+      perfdataErrors: d.last.perfdataErrors,
+      durationMs: deps.clock.now().getTime() - startedMs,
+      ...(d.detail ? { detail: d.detail } : {}),
+    },
+    collected,
+  });
 
   if (check.kind === 'stats') {
-    const outcome = first.status === 'unknown' && first.unknownReason ? 'unknown' : 'ok';
-    return {
-      outcome: finish(first, outcome, NO_REPAIR, first.unknownReason ? first.summary : undefined),
-      collected,
-    };
+    const failed = first.status === 'unknown' && first.unknownReason !== undefined;
+    return finish({
+      last: first,
+      outcome: failed ? 'unknown' : 'ok',
+      repair: NO_REPAIR,
+      ...(failed ? { detail: first.summary } : {}),
+    });
   }
+  if (first.truncated) {
+    collected.events.push({
+      time: first.startedAt,
+      type: 'check-result',
+      key,
+      status: first.status,
+      message: `output cut at ${settings.maxOutputBytes} bytes per stream: ${first.summary}`,
+      detail: { truncated: true },
+    });
+  }
+  try {
+    for (let attempt = 1; ; attempt++) {
+      const mark = collected.events.length;
+      const pointsMark = collected.points.length;
+      try {
+        const decided = await lifecycle(deps, settings, input, first, collected, signal);
+        truncated ||= decided.last.truncated;
+        return finish(decided);
+      } catch (error) {
+        if (!(error instanceof StateConflictError) || attempt >= CONFLICT_RETRIES) throw error;
+        // Another runner wrote this state since we read it: drop this attempt's record and decide again.
+        collected.events.length = mark;
+        collected.points.length = pointsMark;
+      }
+    }
+  } catch (error) {
+    deps.observer?.onPortError?.('engine', error);
+    const message = error instanceof Error ? error.message : String(error);
+    return finish({
+      last: first,
+      outcome: 'unknown',
+      repair: NO_REPAIR,
+      detail: `internal error: ${message}`,
+    });
+  }
+}
 
+/** Load, record, decide, act, persist — on the state as stored now. */
+async function lifecycle(
+  deps: EngineDeps,
+  settings: RunSettings,
+  input: TaskInput,
+  first: CheckRun,
+  collected: Collected,
+  signal?: AbortSignal,
+): Promise<Decided> {
+  const { check } = input;
+  const key = first.key;
   const stored = (await deps.state.load(key)) ?? initialState(key);
   const now = deps.clock.now();
-  const recorded = recordResult(stored, first, check, now);
+  const owner = settings.leaseOwner ?? DEFAULT_LEASE_OWNER;
+  if (leaseHeldElsewhere(stored, now, owner, settings.isLeaseOwnerGone)) {
+    // Another runner is repairing this target right now: report what we saw, write nothing.
+    const failing = first.status === 'unknown' || isFailure(first.status, check.failOn);
+    return {
+      last: first,
+      outcome: failing ? 'suppressed' : 'ok',
+      repair: NO_REPAIR,
+      detail: `a repair is in progress by ${stored.repairLeaseOwner ?? 'another HealOps run'} (lease until ${stored.repairLeaseUntil})`,
+    };
+  }
+  const broken = stored.repairLeaseUntil !== null;
+  if (broken) {
+    collected.events.push({
+      time: now.toISOString(),
+      type: 'repair-skipped',
+      key,
+      message: `broke the repair lease of ${stored.repairLeaseOwner ?? 'an unknown runner'}: it expired or its process is gone`,
+    });
+  }
+  // A round whose runner died never reached its verdict: its budget stays spent, but the failure gets the attempt back.
+  const released: CheckState = broken
+    ? {
+        ...stored,
+        repairLeaseUntil: null,
+        repairLeaseOwner: null,
+        incidentRepairs: Math.max(0, stored.incidentRepairs - 1),
+      }
+    : stored;
+  const recorded = recordResult(released, first, check, now);
   collected.events.push(...recorded.events);
-  let state = recorded.state;
+  let state: CheckState = recorded.state;
   const apply = (t: Transition): void => {
     state = t.state;
     collected.events.push(...t.events);
   };
-  const verdict = decide(state, first, {
-    now,
-    check,
-    failingParents: await input.failingParents(),
-    maintenance: input.maintenance(now),
-    dryRun: settings.dryRun,
-  });
   const note = (type: AuditEvent['type'], message: string, detail?: Record<string, unknown>) =>
     collected.events.push({
       time: now.toISOString(),
@@ -120,41 +194,45 @@ export async function runCheckTask(
   const persist = async (): Promise<void> => {
     if (!settings.dryRun) state = await deps.state.save(state, state.version);
   };
+  const verdict = decide(state, first, {
+    now,
+    check,
+    failingParents: await input.failingParents(),
+    maintenance: input.maintenance(now),
+    dryRun: settings.dryRun,
+  });
 
   switch (verdict.kind) {
     case 'healthy': {
       const hadProblem = state.problem !== null;
       apply(recover(state, first, now, 'recovered'));
       await persist();
-      return { outcome: finish(first, hadProblem ? 'recovered' : 'ok', NO_REPAIR), collected };
+      return { last: first, outcome: hadProblem ? 'recovered' : 'ok', repair: NO_REPAIR };
     }
     case 'soft-fail':
       note('soft-fail', `${first.summary} (${verdict.detail})`);
       await persist();
-      return { outcome: finish(first, 'soft-fail', NO_REPAIR, verdict.detail), collected };
+      return { last: first, outcome: 'soft-fail', repair: NO_REPAIR, detail: verdict.detail };
     case 'unknown':
       await persist();
-      return { outcome: finish(first, 'unknown', skipped('unknown-status'), verdict.detail), collected };
-    case 'busy':
-      // Another runner is repairing this target: record nothing, touch nothing.
-      return { outcome: finish(first, 'skipped', NO_REPAIR, verdict.detail), collected };
+      return { last: first, outcome: 'unknown', repair: skipped('unknown-status'), detail: verdict.detail };
     case 'suppress':
-      if (!settings.dryRun)
-        note('suppressed', `${verdict.reason}: ${verdict.detail}`, { reason: verdict.reason });
+      note('suppressed', `${verdict.reason}: ${verdict.detail}`, { reason: verdict.reason });
       await persist();
-      return { outcome: finish(first, 'suppressed', skipped(verdict.reason), verdict.detail), collected };
+      return { last: first, outcome: 'suppressed', repair: skipped(verdict.reason), detail: verdict.detail };
     case 'escalate': {
       note('hard-fail', first.summary);
       note('repair-skipped', `${verdict.reason}: ${verdict.detail}`, { reason: verdict.reason });
       const wasOpen = state.problem !== null;
-      apply(escalate(state, first, check, verdict.reason, verdict.detail, now));
-      if (!wasOpen) collected.points.push(escalationPoint(check, target, now));
+      apply(escalate(state, first, check, verdict.problemReason ?? verdict.reason, verdict.detail, now));
+      if (!wasOpen) collected.points.push(escalationPoint(check, key.target, now));
       await persist();
-      return { outcome: finish(first, 'escalated', skipped(verdict.reason), verdict.detail), collected };
+      return { last: first, outcome: 'escalated', repair: skipped(verdict.reason), detail: verdict.detail };
     }
     case 'repair': {
       const repair = check.repair;
-      if (repair === undefined) throw new Error('unreachable: repair verdict without a repair');
+      if (repair === undefined)
+        throw new HealOpsError(`${key.package}/${key.check}: repair verdict without a repair`);
       note('hard-fail', first.summary);
       const rounds = await repairRounds(
         deps,
@@ -169,7 +247,7 @@ export async function runCheckTask(
       const report: RepairReport = {
         attempted: rounds.attempts.length > 0,
         succeeded: rounds.succeeded,
-        skippedReason: null,
+        skippedReason: rounds.stop?.kind === 'policy' ? rounds.stop.reason : null,
         attempts: rounds.attempts,
       };
       const at = deps.clock.now();
@@ -186,17 +264,21 @@ export async function runCheckTask(
           });
         }
         await persist();
-        return { outcome: finish(rounds.lastRun, 'recovered', report), collected };
+        return { last: rounds.lastRun, outcome: 'recovered', repair: report };
       }
-      const reason = rounds.budgetStop ? 'budget' : 'repair-failed';
+      if (rounds.stop?.kind === 'interrupted') {
+        // Stopped by the operator: release the lease and keep the record, but do not page anyone for it.
+        await persist();
+        return { last: rounds.lastRun, outcome: 'unknown', repair: report, detail: rounds.stop.detail };
+      }
       const detail =
-        rounds.budgetStop ??
+        rounds.stop?.detail ??
         `still ${rounds.lastRun.status} after ${rounds.attempts.length} repair attempt(s)`;
       const wasOpen = state.problem !== null;
-      apply(escalate(state, rounds.lastRun, check, reason, detail, at));
-      if (!wasOpen) collected.points.push(escalationPoint(check, target, at));
+      apply(escalate(state, rounds.lastRun, check, 'repair-failed', detail, at));
+      if (!wasOpen) collected.points.push(escalationPoint(check, key.target, at));
       await persist();
-      return { outcome: finish(rounds.lastRun, 'escalated', report, detail), collected };
+      return { last: rounds.lastRun, outcome: 'escalated', repair: report, detail };
     }
   }
 }

@@ -44,6 +44,8 @@ function notRun(
     metrics: [],
     summary: detail,
     output: '',
+    truncated: false,
+    perfdataErrors: [],
     durationMs: 0,
     detail,
   } as const satisfies CheckOutcome;
@@ -94,8 +96,12 @@ export async function runCycle(
     for (const parentName of check.dependsOn) {
       const parent = byName.get(`${check.package}\u0000${parentName}`);
       const inCycle = running.get(taskId(check.package, parentName, target));
-      const status = inCycle
-        ? (await inCycle).status
+      const parentOutcome = inCycle ? await inCycle : undefined;
+      // A parent that was not run (other platform, not configured) says nothing about the child's health.
+      const status = parentOutcome
+        ? parentOutcome.outcome === 'skipped'
+          ? null
+          : parentOutcome.status
         : ((await deps.state.load({ package: check.package, check: parentName, target }))?.lastStatus ??
           null);
       if (isFailingParent(status, parent?.failOn ?? 'critical')) failing.push(parentName);
@@ -108,7 +114,17 @@ export async function runCycle(
       return notRun(check, target, `platform ${check.platform}: not run on a ${request.hostPlatform} target`);
     }
     // Wait for parents outside the concurrency limit so a parent can always get a slot.
-    const parentsFailing = await failingParents(check, target);
+    let parentsFailing: string[];
+    try {
+      parentsFailing = await failingParents(check, target);
+    } catch (error) {
+      deps.observer?.onPortError?.('state', error);
+      const message = error instanceof Error ? error.message : String(error);
+      return {
+        ...notRun(check, target, `could not read the state of its parents: ${message}`),
+        outcome: 'unknown',
+      };
+    }
     if (signal?.aborted) return notRun(check, target, 'cycle interrupted before this check started');
     return limit.run(async () => {
       notify(() => deps.observer?.onCheckStart?.(check, target));

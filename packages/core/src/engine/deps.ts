@@ -29,6 +29,10 @@ export interface RunSettings {
   readonly maxOutputBytes: number;
   /** Extra environment for a (check, target): e.g. HEALOPS_STATE_DIR from the local wiring. */
   readonly scriptEnv?: (key: CheckKey) => Readonly<Record<string, string>>;
+  /** Names this runner on repair leases (default 'healops'); e.g. `local:<host>:<pid>`. */
+  readonly leaseOwner?: string;
+  /** True when a lease owner is known to be gone (its process died), so its lease can be broken early. */
+  readonly isLeaseOwnerGone?: (owner: string) => boolean;
 }
 
 export const DEFAULT_MAX_OUTPUT_BYTES = 256 * 1024;

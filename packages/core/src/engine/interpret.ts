@@ -16,7 +16,8 @@ function unknownReason(exec: ExecResult): { reason: UnknownReason; text: string 
   }
   // NUL bytes mean binary data, not plugin output. Merely invalid UTF-8 (a Latin-1 locale, say) is still read: the
   // decoder replaced the bad bytes, and the exit code is the plugin's word.
-  if (exec.binary && exec.stdout.includes('\u0000')) {
+  const shown = exec.stdout.trim() === '' ? exec.stderr : exec.stdout;
+  if (exec.binary && shown.includes('\u0000')) {
     return { reason: 'unparsable-output', text: 'output is binary (contains NUL bytes), not plugin text' };
   }
   return undefined;

@@ -21,7 +21,9 @@ export function initialState(key: CheckKey): CheckState {
     repairTimes: [],
     failedRepairStreak: 0,
     problem: null,
+    incidentRepairs: 0,
     repairLeaseUntil: null,
+    repairLeaseOwner: null,
   };
 }
 
@@ -70,8 +72,11 @@ export function recordResult(state: CheckState, run: CheckRun, check: ResolvedCh
   const history = pushHistory(state.history, STATUS_CODES[run.status]);
   const percent = percentStateChange(history);
   const flapping = nextFlapping(state.flapping, percent, check.flap);
+  const passing = !failing && !unknown;
   const next: CheckState = {
     ...state,
+    // A passing result ends the hard failure: the next one gets maxAttempts fresh repair rounds.
+    incidentRepairs: passing ? 0 : state.incidentRepairs,
     lastStatus: run.status,
     lastRunAt: run.startedAt,
     consecutiveFailures: failing ? state.consecutiveFailures + 1 : unknown ? state.consecutiveFailures : 0,
@@ -116,13 +121,31 @@ export interface DecisionContext {
   readonly dryRun: boolean;
 }
 
+/** Whether another runner holds the repair lease now (an expired lease, or one whose owner is gone, is free). */
+export function leaseHeldElsewhere(
+  state: CheckState,
+  now: Date,
+  self: string,
+  ownerGone: (owner: string) => boolean = () => false,
+): boolean {
+  if (state.repairLeaseUntil === null || Date.parse(state.repairLeaseUntil) <= now.getTime()) return false;
+  const owner = state.repairLeaseOwner;
+  if (owner === self) return false;
+  return owner === null || !ownerGone(owner);
+}
+
 export type Verdict =
   | { readonly kind: 'healthy' }
   | { readonly kind: 'soft-fail'; readonly detail: string }
   | { readonly kind: 'unknown'; readonly detail: string }
   | { readonly kind: 'suppress'; readonly reason: SkipReason; readonly detail: string }
-  | { readonly kind: 'escalate'; readonly reason: SkipReason; readonly detail: string }
-  | { readonly kind: 'busy'; readonly detail: string }
+  | {
+      readonly kind: 'escalate';
+      readonly reason: SkipReason;
+      readonly detail: string;
+      /** Reason recorded on the problem when it differs from the skip reason (e.g. 'repair-failed'). */
+      readonly problemReason?: string;
+    }
   | { readonly kind: 'repair' };
 
 /** Why nothing may act on a hard failure right now (maintenance, a failing parent, a dry run), if anything. */
@@ -187,7 +210,15 @@ export function decide(state: CheckState, run: CheckRun, ctx: DecisionContext): 
     return {
       kind: 'escalate',
       reason: 'report-only',
-      detail: `report-only: would repair with ${check.repair.command.argv.join(' ')}`,
+      detail: `report-only: would repair with ${check.repair.command.display}`,
+    };
+  }
+  if (state.incidentRepairs >= check.repair.maxAttempts) {
+    return {
+      kind: 'escalate',
+      reason: 'budget',
+      detail: `all ${check.repair.maxAttempts} repair attempt(s) for this failure are spent; waiting for recovery or a human`,
+      problemReason: state.problem?.reason ?? 'repair-failed',
     };
   }
   if (state.flapping) {
@@ -199,12 +230,6 @@ export function decide(state: CheckState, run: CheckRun, ctx: DecisionContext): 
   }
   const budget = checkBudget(state, check.repair.budget, now);
   if (!budget.allowed) return { kind: 'escalate', reason: 'budget', detail: budget.reason };
-  if (state.repairLeaseUntil !== null && Date.parse(state.repairLeaseUntil) > now.getTime()) {
-    return {
-      kind: 'busy',
-      detail: `another HealOps run holds the repair lease until ${state.repairLeaseUntil}`,
-    };
-  }
   return { kind: 'repair' };
 }
 
@@ -293,12 +318,14 @@ export function recover(state: CheckState, run: CheckRun, now: Date, how: string
   };
 }
 
-/** Takes the repair lease and spends one unit of budget. */
-export function beginRepair(state: CheckState, now: Date, leaseMs: number): CheckState {
+/** Takes the repair lease and spends one unit of budget and of this failure's attempts. */
+export function beginRepair(state: CheckState, now: Date, leaseMs: number, owner: string): CheckState {
   return {
     ...state,
     repairTimes: [...state.repairTimes, now.toISOString()],
+    incidentRepairs: state.incidentRepairs + 1,
     repairLeaseUntil: new Date(now.getTime() + leaseMs).toISOString(),
+    repairLeaseOwner: owner,
   };
 }
 
@@ -313,6 +340,7 @@ export function endRepair(
   return {
     ...state,
     repairLeaseUntil: null,
+    repairLeaseOwner: null,
     failedRepairStreak: succeeded ? 0 : state.failedRepairStreak + 1,
     repairTimes: state.repairTimes.filter((t) => Date.parse(t) > now.getTime() - window),
   };

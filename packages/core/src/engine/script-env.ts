@@ -32,7 +32,8 @@ export function repairEnv(
     ...scriptEnv(check, run.key, settings),
     HEALOPS_CHECK_STATUS: run.status.toUpperCase(),
     HEALOPS_CHECK_EXIT_CODE: run.exitCode === null ? '' : String(run.exitCode),
-    HEALOPS_CHECK_OUTPUT: run.output.slice(0, OUTPUT_ENV_LIMIT),
+    // An environment value cannot hold NUL; the full output is on stdin as JSON anyway.
+    HEALOPS_CHECK_OUTPUT: run.output.slice(0, OUTPUT_ENV_LIMIT).replaceAll('\u0000', ''),
     HEALOPS_REPAIR_ATTEMPT: String(attempt),
   };
 }

@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import type {
   CommandSpec,
   FlapPolicy,
@@ -46,11 +47,25 @@ function ms(text: string | undefined, fallback: number): number {
   return text === undefined ? fallback : parseDuration(text);
 }
 
+/** A command as written (placeholders unexpanded), quoting arguments that hold spaces: safe to log. */
+function displayOf(args: readonly string[]): string {
+  return args.map((arg) => (/^[^\s"'\\]+$/.test(arg) ? arg : JSON.stringify(arg))).join(' ');
+}
+
 function commandSpec(job: { script?: string; command?: string[] }, ctx: Context): CommandSpec {
   if (job.script !== undefined) {
-    return { argv: [scriptAbsolutePath(ctx.pkg.dir, job.script)], fromPackage: true };
+    return {
+      argv: [scriptAbsolutePath(ctx.pkg.dir, job.script)],
+      fromPackage: true,
+      display: posix.normalize(job.script),
+    };
   }
-  return { argv: (job.command ?? []).map((arg) => substituteParams(arg, ctx.params)), fromPackage: false };
+  const command = job.command ?? [];
+  return {
+    argv: command.map((arg) => substituteParams(arg, ctx.params)),
+    fromPackage: false,
+    display: displayOf(command),
+  };
 }
 
 function flapPolicy(flap: CheckManifest['flap']): FlapPolicy {

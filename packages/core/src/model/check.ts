@@ -12,6 +12,11 @@ export interface CommandSpec {
   readonly argv: readonly string[];
   /** true when argv[0] is a script shipped inside the package (as opposed to a command already on the target). */
   readonly fromPackage: boolean;
+  /**
+   * How the command reads in logs, the audit trail and reports: as written in the manifest, with `${params.x}`
+   * left unexpanded, so parameter values (tokens, passwords) never reach them.
+   */
+  readonly display: string;
 }
 
 export interface BudgetPolicy {

@@ -75,8 +75,8 @@ export interface RepairAttempt {
   readonly timedOut: boolean;
   readonly durationMs: number;
   readonly output: string;
-  /** Status of the verifying re-check. */
-  readonly verifyStatus: StatusName;
+  /** Status of the verifying re-check; null when the repair failed and no re-check ran. */
+  readonly verifyStatus: StatusName | null;
   readonly succeeded: boolean;
 }
 
@@ -110,6 +110,10 @@ export interface CheckOutcome {
   /** First line of the final run's output, without perfdata. */
   readonly summary: string;
   readonly output: string;
+  /** The output was cut at the capture limit (in any run of this cycle). */
+  readonly truncated: boolean;
+  /** Perfdata items of the final run that did not parse (the rest were recorded). */
+  readonly perfdataErrors: readonly string[];
   readonly durationMs: number;
   /** Human-readable reason for skipped/suppressed/unknown outcomes. */
   readonly detail?: string;

@@ -33,8 +33,12 @@ export interface CheckState {
   /** Consecutive repair rounds that did not fix the check (for backoff). */
   readonly failedRepairStreak: number;
   readonly problem: Problem | null;
+  /** Repair rounds spent on the current hard failure (maxAttempts applies to it); 0 again once the check passes. */
+  readonly incidentRepairs: number;
   /** ISO time until which one runner holds the right to repair this target (null = free). */
   readonly repairLeaseUntil: string | null;
+  /** Who holds the lease (e.g. `local:<host>:<pid>`), so a lease left by a dead process can be broken early. */
+  readonly repairLeaseOwner: string | null;
 }
 
 export const AUDIT_EVENTS = [

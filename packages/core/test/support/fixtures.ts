@@ -5,7 +5,7 @@ import type { StatusName } from '../../src/model/status.js';
 export const KEY: CheckKey = { package: 'web', check: 'nginx-up', target: 'local' };
 
 export const REPAIR_POLICY: RepairPolicy = {
-  command: { argv: ['/pkg/repairs/restart.sh'], fromPackage: true },
+  command: { argv: ['/pkg/repairs/restart.sh'], fromPackage: true, display: '/pkg/repairs/restart.sh' },
   verifyAfterMs: 0,
   maxAttempts: 1,
   timeoutMs: 10_000,
@@ -19,7 +19,7 @@ export function makeCheck(overrides: Partial<ResolvedCheck> = {}): ResolvedCheck
     packageVersion: '1.0.0',
     name: 'nginx-up',
     environment: 'test',
-    command: { argv: ['/pkg/checks/nginx-up.sh'], fromPackage: true },
+    command: { argv: ['/pkg/checks/nginx-up.sh'], fromPackage: true, display: '/pkg/checks/nginx-up.sh' },
     schedule: 'rate(1 minute)',
     timeoutMs: 10_000,
     failAfter: 1,
