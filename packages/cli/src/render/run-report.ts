@@ -79,7 +79,7 @@ export function summaryTable(report: CycleReport, width: number): string {
   const rows = [...report.results, ...report.stats].map((o): Cell[] => [
     `${o.key.package}/${o.key.check}${o.kind === 'stats' ? ' (stats)' : ''}`,
     o.key.target,
-    statusCell(o.status),
+    o.outcome === 'skipped' ? '-' : statusCell(o.status),
     outcomeCell(o.outcome),
     repairCell(o),
     detailText(o),
