@@ -39,3 +39,12 @@ export class StateConflictError extends HealOpsError {}
 export class DurationError extends HealOpsError {}
 
 export class ScheduleError extends HealOpsError {}
+
+/** A batch could not be delivered to a metrics store. */
+export class TransportError extends HealOpsError {
+  readonly retryable: boolean;
+  constructor(message: string, options: { retryable: boolean; cause?: unknown }) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.retryable = options.retryable;
+  }
+}

@@ -3,6 +3,7 @@
  * not here, so the generated JSON schema shows what users write. Cross-field rules live in manifest-rules.ts.
  */
 import { z } from 'zod';
+import { sinkConfigSchema } from '../metrics/sink-config.js';
 import {
   commandSchema,
   countSchema,
@@ -174,9 +175,9 @@ export const configSchema = z
       .optional()
       .meta({ description: 'Parameter values per package: { package: { param: value } }' }),
     metrics: z
-      .array(z.unknown())
+      .array(sinkConfigSchema)
       .optional()
-      .meta({ description: 'Reserved for metric sinks (not read yet)' }),
+      .meta({ description: 'Where metrics go (several at once); default: [{ type: sqlite }]' }),
     tickets: z
       .array(z.unknown())
       .optional()

@@ -5,6 +5,9 @@ export const METRIC = {
   repair: 'healops.repair',
   repairDuration: 'healops.repair.duration_ms',
   escalation: 'healops.escalation',
+  heartbeat: 'healops.heartbeat',
+  sinkPending: 'healops.sink.pending',
+  sinkDropped: 'healops.sink.dropped',
   perfPrefix: 'healops.perf.',
 } as const;
 

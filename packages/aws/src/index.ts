@@ -1,0 +1,1 @@
+export { AwsAdapterError } from './errors.js';

@@ -1,0 +1,38 @@
+import type { MetricPoint } from '../model/results.js';
+
+/** What a store said about one batch: points it refused for good (bad data), by index, with the reason. */
+export interface DeliveryResult {
+  readonly rejected: ReadonlyArray<{ readonly index: number; readonly reason: string }>;
+}
+
+/**
+ * Sends batches to one time-series store. Throws TransportError for a failure of the whole batch; `retryable`
+ * tells whether trying again later can help (down, timeout, 429, 5xx) or not (400: the batch itself is bad).
+ */
+export interface BatchTransport {
+  /** Most points one request may carry (Timestream: 100 records). */
+  readonly maxBatch: number;
+  send(points: readonly MetricPoint[], signal?: AbortSignal): Promise<DeliveryResult>;
+}
+
+export interface OutboxBatch {
+  readonly id: number;
+  readonly points: readonly MetricPoint[];
+  readonly attempts: number;
+  readonly lastError: string | null;
+}
+
+/**
+ * Durable buffer of points not yet delivered to a sink (local: a table in the SQLite home). Bounded: enqueueing
+ * past `maxPoints` drops the oldest points, and says how many.
+ */
+export interface MetricsOutbox {
+  enqueue(sink: string, points: readonly MetricPoint[], maxPoints: number): Promise<{ dropped: number }>;
+  /** Oldest first; only batches whose next attempt is due at `now`. */
+  due(sink: string, now: Date, limit: number): Promise<OutboxBatch[]>;
+  ack(sink: string, id: number): Promise<void>;
+  /** Keeps the batch for a later attempt at `retryAt`, remembering the error. */
+  retryLater(sink: string, id: number, error: string, retryAt: Date): Promise<void>;
+  /** Points still waiting. */
+  pending(sink: string): Promise<number>;
+}

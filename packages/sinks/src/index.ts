@@ -1,0 +1,1 @@
+export { SinkConfigError } from './errors.js';
