@@ -55,6 +55,15 @@ export interface MetricsSink {
   write(points: readonly MetricPoint[]): Promise<void>;
   /** Delivers anything buffered; called at the end of a cycle. */
   flush(): Promise<void>;
+  /** Sinks that buffer report their backlog and losses (healops.sink.pending / healops.sink.dropped). */
+  health?(): Promise<SinkHealth>;
+}
+
+export interface SinkHealth {
+  /** Points waiting for delivery. */
+  readonly pending: number;
+  /** Points lost since the previous report (buffer full, or refused by the store). */
+  readonly dropped: number;
 }
 
 export interface MetricsQuery {

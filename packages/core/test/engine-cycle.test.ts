@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { type CycleRequest, runCycle } from '../src/engine/cycle.js';
 import type { EngineDeps } from '../src/engine/deps.js';
 import { initialState, problemDedupKey } from '../src/engine/lifecycle.js';
+import { BufferedSink } from '../src/metrics/buffered-sink.js';
 import type { CheckKey, ResolvedCheck } from '../src/model/check.js';
-import type { CheckOutcome } from '../src/model/results.js';
+import type { CheckOutcome, MetricPoint } from '../src/model/results.js';
 import type { CheckState } from '../src/model/state.js';
 import {
   BrokenSink,
@@ -14,6 +15,7 @@ import {
   ScriptedExecutor,
 } from './support/doubles.js';
 import { KEY, makeCheck, REPAIR_POLICY } from './support/fixtures.js';
+import { MemoryOutbox } from './support/memory-outbox.js';
 
 const CHECK = '/pkg/checks/nginx-up.sh';
 const REPAIR = '/pkg/repairs/restart.sh';
@@ -348,6 +350,41 @@ describe('runCycle', () => {
     const outcome = only(await runCycle(t.deps, request([makeCheck()])));
     expect(outcome.truncated).toBe(true);
     expect(t.store.events.some((e) => e.detail?.truncated === true)).toBe(true);
+  });
+
+  it('ends with a heartbeat and the health of buffering sinks, written through every sink', async () => {
+    const t = setup({ [CHECK]: [exec(0, 'OK')] });
+    const delivered: MetricPoint[] = [];
+    const remote = new BufferedSink({
+      name: 'tsdb',
+      transport: {
+        maxBatch: 100,
+        send: async (batch) => {
+          delivered.push(...batch);
+          return { rejected: [] };
+        },
+      },
+      outbox: new MemoryOutbox(),
+      clock: t.clock,
+      maxBuffer: 1000,
+    });
+    await runCycle({ ...t.deps, sinks: [t.sink, remote] }, request([makeCheck()], { runner: 'local:test' }));
+    for (const points of [t.sink.points, delivered]) {
+      const names = points.map((p) => p.name);
+      expect(names).toContain('healops.check.status');
+      expect(points.find((p) => p.name === 'healops.heartbeat')).toMatchObject({
+        value: 1,
+        dimensions: { runner: 'local:test' },
+      });
+      expect(points.find((p) => p.name === 'healops.sink.pending')).toMatchObject({
+        value: 0,
+        dimensions: { sink: 'tsdb' },
+      });
+      expect(points.find((p) => p.name === 'healops.sink.dropped')).toMatchObject({
+        value: 0,
+        dimensions: { sink: 'tsdb' },
+      });
+    }
   });
 
   it('refuses a dependsOn cycle instead of deadlocking', async () => {

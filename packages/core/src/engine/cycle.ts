@@ -6,6 +6,7 @@ import type { CheckOutcome, RepairReport } from '../model/results.js';
 import type { Platform } from '../model/status.js';
 import { runCheckTask } from './check-task.js';
 import type { EngineDeps, RunSettings } from './deps.js';
+import { finishCycle } from './housekeeping.js';
 import { isFailingParent } from './lifecycle.js';
 import { Limit } from './limit.js';
 
@@ -16,6 +17,8 @@ export interface CycleRequest extends RunSettings {
   /** Platform of the targets; checks for another platform are reported `skipped`. */
   readonly hostPlatform: Exclude<Platform, 'any'>;
   readonly concurrency: number;
+  /** Who runs this cycle (heartbeat dimension), e.g. `local:<host>`. */
+  readonly runner?: string;
   /** Share one limit between overlapping cycles (the schedule loop); default: a new one of `concurrency`. */
   readonly limit?: Limit;
 }
@@ -193,7 +196,7 @@ export async function runCycle(
     }
   }
   await Promise.all(running.values());
-  await Promise.all(deps.sinks.map((sink) => safely(deps, `metrics:${sink.name}`, () => sink.flush())));
+  if (!request.dryRun) await finishCycle(deps, request.runner ?? 'healops', deps.clock.now());
 
   const order = (o: CheckOutcome) => `${o.key.package}\u0000${o.key.check}\u0000${o.key.target}`;
   const sorted = [...outcomes].sort((a, b) => order(a).localeCompare(order(b)));

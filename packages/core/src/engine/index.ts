@@ -4,6 +4,7 @@ export * from './cycle.js';
 export * from './deps.js';
 export * from './execute.js';
 export * from './flap.js';
+export * from './housekeeping.js';
 export * from './interpret.js';
 export * from './lifecycle.js';
 export * from './limit.js';

@@ -1,3 +1,4 @@
+export * from './buffered-sink.js';
 export * from './names.js';
 export * from './ports.js';
 export * from './secret-ref.js';

@@ -28,7 +28,10 @@ export interface OutboxBatch {
  */
 export interface MetricsOutbox {
   enqueue(sink: string, points: readonly MetricPoint[], maxPoints: number): Promise<{ dropped: number }>;
-  /** Oldest first; only batches whose next attempt is due at `now`. */
+  /**
+   * Oldest first, at most `limit`. Empty while the OLDEST batch waits for its retry time: the store is backing off,
+   * and newer batches wait behind it so points are delivered in order and a down store is not hammered.
+   */
   due(sink: string, now: Date, limit: number): Promise<OutboxBatch[]>;
   ack(sink: string, id: number): Promise<void>;
   /** Keeps the batch for a later attempt at `retryAt`, remembering the error. */

@@ -13,12 +13,9 @@ const remoteFields = {
     .meta({
       description: 'Identifies the sink in healops.sink.* metrics and its buffer (default: its type)',
     }),
-  maxBuffer: countSchema(1, 10_000_000)
-    .optional()
-    .meta({
-      description:
-        'Points kept while the store is unreachable; the oldest are dropped (and counted) beyond it',
-    }),
+  maxBuffer: countSchema(1, 10_000_000).optional().meta({
+    description: 'Points kept while the store is unreachable; the oldest are dropped (and counted) beyond it',
+  }),
   batchSize: countSchema(1, 50_000).optional().meta({ description: 'Points per request' }),
   timeout: durationSchema('Request timeout', { positive: true }).optional(),
 };

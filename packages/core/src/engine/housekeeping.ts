@@ -1,0 +1,44 @@
+import { METRIC } from '../metrics/names.js';
+import type { MetricPoint } from '../model/results.js';
+import type { EngineDeps } from './deps.js';
+
+async function safely(deps: EngineDeps, port: string, action: () => Promise<void>): Promise<void> {
+  try {
+    await action();
+  } catch (error) {
+    deps.observer?.onPortError?.(port, error);
+  }
+}
+
+/**
+ * End of a cycle: deliver what the sinks buffered, then report the run itself — `healops.heartbeat` (so a dead-man
+ * alarm notices silence) and each buffering sink's `healops.sink.pending` / `healops.sink.dropped` — through every
+ * sink, and deliver that too. A failing sink is reported and never stops the others.
+ */
+export async function finishCycle(deps: EngineDeps, runner: string, at: Date): Promise<void> {
+  await Promise.all(deps.sinks.map((sink) => safely(deps, `metrics:${sink.name}`, () => sink.flush())));
+  const time = at.toISOString();
+  const points: MetricPoint[] = [
+    { time, name: METRIC.heartbeat, value: 1, unit: '', dimensions: { runner } },
+  ];
+  for (const sink of deps.sinks) {
+    if (!sink.health) continue;
+    await safely(deps, `metrics:${sink.name}`, async () => {
+      const health = await sink.health?.();
+      if (!health) return;
+      const dimensions = { runner, sink: sink.name };
+      points.push(
+        { time, name: METRIC.sinkPending, value: health.pending, unit: 'c', dimensions },
+        { time, name: METRIC.sinkDropped, value: health.dropped, unit: 'c', dimensions },
+      );
+    });
+  }
+  await Promise.all(
+    deps.sinks.map((sink) =>
+      safely(deps, `metrics:${sink.name}`, async () => {
+        await sink.write(points);
+        await sink.flush();
+      }),
+    ),
+  );
+}

@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest';
+import { TransportError } from '../src/errors.js';
+import { BufferedSink } from '../src/metrics/buffered-sink.js';
+import type { BatchTransport, DeliveryResult } from '../src/metrics/ports.js';
+import type { MetricPoint } from '../src/model/results.js';
+import { ManualClock } from './support/doubles.js';
+import { MemoryOutbox } from './support/memory-outbox.js';
+
+function points(n: number, start = 0): MetricPoint[] {
+  return Array.from({ length: n }, (_, i) => ({
+    time: new Date(Date.UTC(2026, 0, 1, 0, 0, start + i)).toISOString(),
+    name: 'healops.check.status',
+    value: (start + i) % 4,
+    unit: '',
+    dimensions: { package: 'p', check: 'c', target: 'local', environment: 'test' },
+  }));
+}
+
+/** Records every batch; fails on demand. */
+class FakeStore implements BatchTransport {
+  readonly batches: MetricPoint[][] = [];
+  failures: Array<TransportError | undefined> = [];
+  rejectIndexes: number[] = [];
+  constructor(readonly maxBatch = 10) {}
+  async send(batch: readonly MetricPoint[]): Promise<DeliveryResult> {
+    const failure = this.failures.shift();
+    if (failure) throw failure;
+    this.batches.push([...batch]);
+    return { rejected: this.rejectIndexes.map((index) => ({ index, reason: 'bad value' })) };
+  }
+  get delivered(): number {
+    return this.batches.reduce((n, b) => n + b.length, 0);
+  }
+}
+
+function setup(maxBuffer = 1000) {
+  const store = new FakeStore();
+  const outbox = new MemoryOutbox();
+  const clock = new ManualClock();
+  const problems: string[] = [];
+  const sink = new BufferedSink({
+    name: 'tsdb',
+    transport: store,
+    outbox,
+    clock,
+    maxBuffer,
+    backoff: { baseMs: 1000, maxMs: 8000 },
+    onProblem: (m) => problems.push(m),
+  });
+  return { store, outbox, clock, sink, problems };
+}
+
+describe('BufferedSink', () => {
+  it('queues on write and delivers on flush in batches of at most maxBatch', async () => {
+    const t = setup();
+    await t.sink.write(points(25));
+    expect(t.store.batches).toEqual([]);
+    await t.sink.flush();
+    expect(t.store.batches.map((b) => b.length)).toEqual([10, 10, 5]);
+    expect(t.store.batches.flat().map((p) => p.value)).toEqual(points(25).map((p) => p.value));
+    expect(await t.sink.health()).toEqual({ pending: 0, dropped: 0 });
+  });
+
+  it('keeps everything while the store is down and delivers it all, in order, once it is back', async () => {
+    const t = setup();
+    await t.sink.write(points(5));
+    t.store.failures = [new TransportError('connect ECONNREFUSED', { retryable: true })];
+    await t.sink.flush();
+    expect(t.store.delivered).toBe(0);
+    expect(await t.sink.health()).toEqual({ pending: 5, dropped: 0 });
+    await t.sink.write(points(5, 5));
+    // Not yet due: backoff of 1 s after the first failure.
+    await t.sink.flush();
+    expect(t.store.delivered).toBe(0);
+    t.clock.advance(1000);
+    await t.sink.flush();
+    expect(t.store.batches.flat().map((p) => p.time)).toEqual(points(10).map((p) => p.time));
+    expect(t.problems.some((m) => m.includes('ECONNREFUSED'))).toBe(true);
+  });
+
+  it('backs off exponentially, capped', async () => {
+    const t = setup();
+    await t.sink.write(points(1));
+    const waits: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      t.store.failures = [new TransportError('503', { retryable: true })];
+      await t.sink.flush();
+      const row = t.outbox.rows[0];
+      waits.push((row?.nextAttemptAt ?? 0) - t.clock.now().getTime());
+      t.clock.advance(waits[i] ?? 0);
+    }
+    expect(waits).toEqual([1000, 2000, 4000, 8000, 8000]);
+  });
+
+  it('drops a batch the store refuses for good and counts it, without blocking the next', async () => {
+    const t = setup();
+    await t.sink.write(points(3));
+    await t.sink.write(points(2, 3));
+    t.store.failures = [new TransportError('400 bad request', { retryable: false })];
+    await t.sink.flush();
+    expect(t.store.delivered).toBe(2);
+    expect(await t.sink.health()).toEqual({ pending: 0, dropped: 3 });
+    expect(await t.sink.health()).toEqual({ pending: 0, dropped: 0 });
+  });
+
+  it('counts points the store rejected one by one and keeps the rest delivered', async () => {
+    const t = setup();
+    t.store.rejectIndexes = [1];
+    await t.sink.write(points(3));
+    await t.sink.flush();
+    expect(t.store.delivered).toBe(3);
+    expect((await t.sink.health()).dropped).toBe(1);
+    expect(t.problems.some((m) => m.includes('bad value'))).toBe(true);
+  });
+
+  it('is bounded: beyond maxBuffer the oldest points are dropped and counted', async () => {
+    const t = setup(8);
+    t.store.failures = [new TransportError('down', { retryable: true })];
+    await t.sink.write(points(5));
+    await t.sink.flush();
+    await t.sink.write(points(5, 5));
+    expect(await t.sink.health()).toEqual({ pending: 8, dropped: 2 });
+    t.clock.advance(1000);
+    await t.sink.flush();
+    expect(t.store.batches.flat().map((p) => p.value)).toEqual(points(8, 2).map((p) => p.value));
+  });
+});
