@@ -1,4 +1,5 @@
-export { LocalExecutorOptionsError } from './errors.js';
+export { EnvSecretResolver } from './env-secret-resolver.js';
+export { LocalExecutorOptionsError, SecretUnavailableError } from './errors.js';
 export { buildExecEnv, DEFAULT_PATH, INHERITED_ENV_KEYS } from './exec-env.js';
 export {
   DEFAULT_DRAIN_GRACE_MS,
