@@ -10,15 +10,19 @@ import { build } from 'esbuild';
 const here = dirname(fileURLToPath(import.meta.url));
 const workspace = join(here, '..');
 const external = new Set();
-for (const pkg of ['core', 'local', 'sqlite', 'cli']) {
+for (const pkg of ['core', 'local', 'sqlite', 'sinks', 'aws', 'cli']) {
   const manifest = JSON.parse(readFileSync(join(workspace, pkg, 'package.json'), 'utf8'));
   for (const name of Object.keys(manifest.dependencies ?? {}))
     if (!name.startsWith('@healops/')) external.add(name);
 }
 
 await build({
-  entryPoints: [join(here, 'src', 'main.ts')],
-  outfile: join(here, 'dist', 'healops.mjs'),
+  entryPoints: { healops: join(here, 'src', 'main.ts') },
+  outdir: join(here, 'dist'),
+  outExtension: { '.js': '.mjs' },
+  // Dynamic imports (the AWS adapter, loaded only for a Timestream sink) become chunks loaded on demand.
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
   bundle: true,
   platform: 'node',
   format: 'esm',

@@ -1,1 +1,2 @@
 export { AwsAdapterError } from './errors.js';
+export { TimestreamTransport, type TimestreamTransportOptions } from './timestream-transport.js';

@@ -23,7 +23,7 @@ function bundleIsFresh() {
   try {
     const built = statSync(bundle).mtimeMs;
     const packages = join(cliDir, '..');
-    return ['core', 'local', 'sqlite', 'cli'].every(
+    return ['core', 'local', 'sqlite', 'sinks', 'aws', 'cli'].every(
       (pkg) => newestMtime(join(packages, pkg, 'src')) <= built,
     );
   } catch {

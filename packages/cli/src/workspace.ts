@@ -9,7 +9,9 @@ import {
   ManifestError,
   type ResolvedCheck,
   resolvePackage,
+  type SinkConfig,
   type SkippedPackage,
+  DEFAULT_SINKS,
 } from '@healops/core';
 import { NodePackageFiles } from '@healops/local';
 import { UsageError } from './errors.js';
@@ -33,6 +35,8 @@ export interface Workspace {
   readonly checks: readonly ResolvedCheck[];
   readonly skipped: readonly SkippedPackage[];
   readonly problems: readonly Diagnostic[];
+  /** The config's `metrics:` section, or the default (the embedded store only). */
+  readonly metrics: readonly SinkConfig[];
 }
 
 function diagnosticsOf(error: unknown, file: string): Diagnostic[] {
@@ -117,5 +121,6 @@ export async function loadWorkspace(paths: readonly string[], configFlag?: strin
     checks,
     skipped,
     problems,
+    metrics: config?.config.metrics ?? DEFAULT_SINKS,
   };
 }

@@ -92,15 +92,24 @@ describe('BufferedSink', () => {
     expect(waits).toEqual([1000, 2000, 4000, 8000, 8000]);
   });
 
-  it('drops a batch the store refuses for good and counts it, without blocking the next', async () => {
+  it('drops a chunk the store refuses for good and counts it, without blocking the next', async () => {
     const t = setup();
-    await t.sink.write(points(3));
-    await t.sink.write(points(2, 3));
+    await t.sink.write(points(12));
     t.store.failures = [new TransportError('400 bad request', { retryable: false })];
     await t.sink.flush();
-    expect(t.store.delivered).toBe(2);
-    expect(await t.sink.health()).toEqual({ pending: 0, dropped: 3 });
+    expect(t.store.batches.map((b) => b.length)).toEqual([2]);
+    expect(await t.sink.health()).toEqual({ pending: 0, dropped: 10 });
     expect(await t.sink.health()).toEqual({ pending: 0, dropped: 0 });
+  });
+
+  it('never splits the points of one result (same time and dimensions) across requests', async () => {
+    const t = setup();
+    const result = (second: number) =>
+      ['a', 'b', 'c', 'd', 'e', 'f'].map((label) => ({ ...points(1, second)[0], name: `healops.perf.${label}` }) as MetricPoint);
+    await t.sink.write(result(1));
+    await t.sink.write(result(2));
+    await t.sink.flush();
+    expect(t.store.batches.map((b) => b.length)).toEqual([6, 6]);
   });
 
   it('counts points the store rejected one by one and keeps the rest delivered', async () => {

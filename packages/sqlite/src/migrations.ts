@@ -77,6 +77,24 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE check_state ADD COLUMN repair_lease_owner TEXT;
     `,
   },
+  {
+    version: 3,
+    description: 'metric outbox: points not yet delivered to a remote metrics sink',
+    // next_attempt_at is 0 for a new batch (due at once, whatever the caller's clock says).
+    sql: `
+      CREATE TABLE metric_outbox (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        sink TEXT NOT NULL,
+        points TEXT NOT NULL,
+        point_count INTEGER NOT NULL CHECK (point_count > 0),
+        attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+        next_attempt_at INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        created_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX metric_outbox_sink ON metric_outbox (sink, id);
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION: number = MIGRATIONS.at(-1)?.version ?? 0;

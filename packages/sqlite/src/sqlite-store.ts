@@ -30,6 +30,7 @@ import {
   metricsQuerySql,
   type QueryParams,
 } from './query-sql.js';
+import { SqliteOutbox, type SqliteOutboxOptions } from './sqlite-outbox.js';
 import {
   CHECK_STATE_COLUMNS,
   type CheckStateRow,
@@ -220,6 +221,13 @@ export class SqliteStore implements StateStore, AuditLog, MetricsSink, MetricsRe
       const before = dateToEpochMs(olderThan, 'prune olderThan');
       return this.#pruneMetrics.run({ before }).changes;
     });
+  }
+
+  // --- Metrics outbox ---
+
+  /** The MetricsOutbox on this store's connection (metric_outbox table). Build it once and keep it. */
+  outbox(options: SqliteOutboxOptions = {}): SqliteOutbox {
+    return this.#guard('open the metric outbox', () => new SqliteOutbox(this.#db, options));
   }
 
   close(): void {

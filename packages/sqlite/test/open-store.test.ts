@@ -56,6 +56,8 @@ describe('openSqliteStore', () => {
       'audit_event_no_update',
       'audit_event_time',
       'check_state',
+      'metric_outbox',
+      'metric_outbox_sink',
       'metric_point',
       'metric_point_check_time',
       'metric_point_identity',

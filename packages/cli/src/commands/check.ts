@@ -55,7 +55,8 @@ export async function checkCommand(
     );
     return PLUGIN_EXIT.unknown;
   }
-  const engine = localEngine(resolveHome(options.home), { dryRun: true });
+  // One check, nothing recorded: no metrics sinks.
+  const engine = await localEngine(resolveHome(options.home), { dryRun: true, metrics: [] });
   try {
     const run = await executeCheck(engine.deps, engine.settings, check, {
       package: pkg,

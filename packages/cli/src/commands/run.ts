@@ -68,14 +68,14 @@ export async function runCommand(paths: readonly string[], options: RunOptions):
   const selection = select(ws, options);
   const home = resolveHome(options.home);
   const human = !options.json;
-  const engine = localEngine(home, {
+  const warn = (message: string) => out.error(sanitize(`healops: warning: ${message}`));
+  const engine = await localEngine(home, {
     dryRun: options.dryRun === true,
+    metrics: ws.metrics,
+    onSinkProblem: warn,
     observer: {
       ...(human ? { onOutcome: (o) => out.line(progressLine(o)) } : {}),
-      onPortError: (port, error) =>
-        out.error(
-          sanitize(`healops: warning: ${port}: ${error instanceof Error ? error.message : String(error)}`),
-        ),
+      onPortError: (port, error) => warn(`${port}: ${error instanceof Error ? error.message : String(error)}`),
     },
   });
   const request: CycleRequest = {

@@ -22,9 +22,32 @@ const DEFAULT_BACKOFF = { baseMs: 5_000, maxMs: 10 * 60_000 };
 /** Outbox rows fetched per round trip while flushing. */
 const DUE_PAGE = 20;
 
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+/** Points of one result share a time and dimensions (Timestream makes them one record): never split them. */
+function resultKey(point: MetricPoint): string {
+  const dims = Object.entries(point.dimensions).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `${point.time}\u0000${JSON.stringify(dims)}`;
+}
+
+/** Consecutive chunks of at most `size` points that keep each result whole (a larger result goes alone). */
+export function resultChunks(points: readonly MetricPoint[], size: number): MetricPoint[][] {
+  const groups: MetricPoint[][] = [];
+  let lastKey: string | undefined;
+  for (const point of points) {
+    const key = resultKey(point);
+    if (key === lastKey) groups[groups.length - 1]?.push(point);
+    else groups.push([point]);
+    lastKey = key;
+  }
+  const out: MetricPoint[][] = [];
+  let current: MetricPoint[] = [];
+  for (const group of groups) {
+    if (current.length > 0 && current.length + group.length > size) {
+      out.push(current);
+      current = [];
+    }
+    current.push(...group);
+  }
+  if (current.length > 0) out.push(current);
   return out;
 }
 
@@ -59,39 +82,45 @@ export class BufferedSink implements MetricsSink {
     }
   }
 
-  /** Sends what is due; stops at the first retryable failure (the store is down: no point hammering it). */
+  /**
+   * Sends what is due, a page of outbox rows at a time (chunked on result boundaries, so a result split across rows
+   * is sent whole). Stops at the first retryable failure: the store is down, no point hammering it; the page stays
+   * queued and is resent whole later (idempotent writes make the chunks already delivered harmless).
+   */
   async flush(): Promise<void> {
-    const { outbox, transport, clock } = this.#options;
+    const { outbox, clock } = this.#options;
     const now = clock.now();
     for (;;) {
       const batches = await outbox.due(this.name, now, DUE_PAGE);
       if (batches.length === 0) return;
-      for (const batch of batches) {
-        try {
-          for (const chunk of chunks(batch.points, this.#batchSize)) {
-            const { rejected } = await transport.send(chunk);
-            for (const r of rejected)
-              this.#problem(`store refused a point (${chunk[r.index]?.name ?? '?'}): ${r.reason}`);
-            this.#dropped += rejected.length;
-          }
-          await outbox.ack(this.name, batch.id);
-        } catch (error) {
-          const message = error instanceof Error ? error.message : String(error);
-          if (error instanceof TransportError && !error.retryable) {
-            // The batch itself is bad: retrying cannot help, keeping it would block everything behind it.
-            this.#dropped += batch.points.length;
-            this.#problem(`dropped a batch of ${batch.points.length} points: ${message}`);
-            await outbox.ack(this.name, batch.id);
-            continue;
-          }
-          const retryAt = new Date(now.getTime() + this.#delay(batch.attempts + 1));
-          await outbox.retryLater(this.name, batch.id, message, retryAt);
-          this.#problem(
-            `delivery failed, ${batch.points.length}+ points kept for ${retryAt.toISOString()}: ${message}`,
-          );
-          return;
+      try {
+        for (const chunk of resultChunks(batches.flatMap((b) => b.points), this.#batchSize)) {
+          await this.#sendChunk(chunk);
         }
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        const attempts = Math.max(...batches.map((b) => b.attempts)) + 1;
+        const retryAt = new Date(now.getTime() + this.#delay(attempts));
+        for (const batch of batches) await outbox.retryLater(this.name, batch.id, message, retryAt);
+        const count = batches.reduce((n, b) => n + b.points.length, 0);
+        this.#problem(`delivery failed, ${count}+ points kept for ${retryAt.toISOString()}: ${message}`);
+        return;
       }
+      for (const batch of batches) await outbox.ack(this.name, batch.id);
+    }
+  }
+
+  /** One request. A chunk the store refuses for good is dropped and counted; anything retryable is rethrown. */
+  async #sendChunk(chunk: readonly MetricPoint[]): Promise<void> {
+    try {
+      const { rejected } = await this.#options.transport.send(chunk);
+      for (const r of rejected) this.#problem(`store refused a point (${chunk[r.index]?.name ?? '?'}): ${r.reason}`);
+      this.#dropped += rejected.length;
+    } catch (error) {
+      if (!(error instanceof TransportError) || error.retryable) throw error;
+      // The chunk itself is bad: retrying cannot help, and keeping it would block everything behind it.
+      this.#dropped += chunk.length;
+      this.#problem(`dropped ${chunk.length} points: ${error.message}`);
     }
   }
 
