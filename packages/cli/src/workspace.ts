@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
+  DEFAULT_SINKS,
   type Diagnostic,
   discoverPackages,
   HealOpsError,
@@ -11,7 +12,6 @@ import {
   resolvePackage,
   type SinkConfig,
   type SkippedPackage,
-  DEFAULT_SINKS,
 } from '@healops/core';
 import { NodePackageFiles } from '@healops/local';
 import { UsageError } from './errors.js';

@@ -105,7 +105,9 @@ describe('BufferedSink', () => {
   it('never splits the points of one result (same time and dimensions) across requests', async () => {
     const t = setup();
     const result = (second: number) =>
-      ['a', 'b', 'c', 'd', 'e', 'f'].map((label) => ({ ...points(1, second)[0], name: `healops.perf.${label}` }) as MetricPoint);
+      ['a', 'b', 'c', 'd', 'e', 'f'].map(
+        (label) => ({ ...points(1, second)[0], name: `healops.perf.${label}` }) as MetricPoint,
+      );
     await t.sink.write(result(1));
     await t.sink.write(result(2));
     await t.sink.flush();

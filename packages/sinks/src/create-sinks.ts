@@ -1,13 +1,13 @@
 import {
-  BufferedSink,
   type BatchTransport,
+  BufferedSink,
   type Clock,
   type MetricsOutbox,
   type MetricsSink,
   parseDuration,
   parseSecretRef,
-  SINK_DEFAULTS,
   type SecretResolver,
+  SINK_DEFAULTS,
   type SinkConfig,
   type TimestreamSinkConfig,
 } from '@healops/core';
@@ -30,7 +30,11 @@ export interface SinkWiring {
   readonly onProblem?: (message: string) => void;
 }
 
-async function secret(wiring: SinkWiring, where: string, text: string | undefined): Promise<string | undefined> {
+async function secret(
+  wiring: SinkWiring,
+  where: string,
+  text: string | undefined,
+): Promise<string | undefined> {
   if (text === undefined) return undefined;
   try {
     return await wiring.secrets.resolve(parseSecretRef(text));
@@ -79,7 +83,10 @@ function optional<K extends string>(key: K, value: string | undefined): Partial<
  * and every remote store behind a BufferedSink, so an outage loses nothing. Names must be unique (they key the
  * buffer and the healops.sink.* metrics); a secret that cannot be resolved fails here, naming the field.
  */
-export async function createSinks(configs: readonly SinkConfig[], wiring: SinkWiring): Promise<MetricsSink[]> {
+export async function createSinks(
+  configs: readonly SinkConfig[],
+  wiring: SinkWiring,
+): Promise<MetricsSink[]> {
   const sinks: MetricsSink[] = [];
   const names = new Map<string, number>();
   for (const [index, config] of configs.entries()) {
@@ -87,7 +94,9 @@ export async function createSinks(configs: readonly SinkConfig[], wiring: SinkWi
     const name = 'name' in config && config.name ? config.name : config.type;
     const seen = names.get(name);
     if (seen !== undefined) {
-      throw new SinkConfigError(`${where}: sink name "${name}" is already used by metrics[${seen}]; give one a name:`);
+      throw new SinkConfigError(
+        `${where}: sink name "${name}" is already used by metrics[${seen}]; give one a name:`,
+      );
     }
     names.set(name, index);
     try {

@@ -75,7 +75,8 @@ export async function runCommand(paths: readonly string[], options: RunOptions):
     onSinkProblem: warn,
     observer: {
       ...(human ? { onOutcome: (o) => out.line(progressLine(o)) } : {}),
-      onPortError: (port, error) => warn(`${port}: ${error instanceof Error ? error.message : String(error)}`),
+      onPortError: (port, error) =>
+        warn(`${port}: ${error instanceof Error ? error.message : String(error)}`),
     },
   });
   const request: CycleRequest = {

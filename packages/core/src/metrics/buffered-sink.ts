@@ -94,7 +94,10 @@ export class BufferedSink implements MetricsSink {
       const batches = await outbox.due(this.name, now, DUE_PAGE);
       if (batches.length === 0) return;
       try {
-        for (const chunk of resultChunks(batches.flatMap((b) => b.points), this.#batchSize)) {
+        for (const chunk of resultChunks(
+          batches.flatMap((b) => b.points),
+          this.#batchSize,
+        )) {
           await this.#sendChunk(chunk);
         }
       } catch (error) {
@@ -114,7 +117,8 @@ export class BufferedSink implements MetricsSink {
   async #sendChunk(chunk: readonly MetricPoint[]): Promise<void> {
     try {
       const { rejected } = await this.#options.transport.send(chunk);
-      for (const r of rejected) this.#problem(`store refused a point (${chunk[r.index]?.name ?? '?'}): ${r.reason}`);
+      for (const r of rejected)
+        this.#problem(`store refused a point (${chunk[r.index]?.name ?? '?'}): ${r.reason}`);
       this.#dropped += rejected.length;
     } catch (error) {
       if (!(error instanceof TransportError) || error.retryable) throw error;
