@@ -1,4 +1,5 @@
-import { Metrics, type MetricUnit } from '@aws-lambda-powertools/metrics';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import type { MetricUnit } from '@aws-lambda-powertools/metrics/types';
 import {
   buildEmfDocuments,
   ConfigError,
@@ -45,6 +46,11 @@ export const POWERTOOLS_EMF_LIMITS = {
 } as const;
 
 const DEFAULT_SERVICE_NAME = 'healops';
+/**
+ * Powertools warns whenever a key is in two dimension sets, as ours are (package is in every set). Each publish takes
+ * every value from one document, so the values are equal and the warning says nothing; every other one is reported.
+ */
+const OVERLAPPING_SETS_WARNING = /^EMF key "[^"]*" is defined as both a dimension set and dimension set;/;
 const SERVICE_KEY = 'service';
 
 /**
@@ -76,7 +82,9 @@ export class PowertoolsEmfSink implements MetricsSink {
     this.namespace = config.namespace ?? EMF_DEFAULT_NAMESPACE;
     const problem = emfNamespaceProblem(this.namespace);
     if (problem !== undefined) {
-      throw new ConfigError(`metrics sink ${this.name}: namespace ${JSON.stringify(this.namespace)} ${problem}`);
+      throw new ConfigError(
+        `metrics sink ${this.name}: namespace ${JSON.stringify(this.namespace)} ${problem}`,
+      );
     }
     this.#emf = {
       namespace: this.namespace,
@@ -94,7 +102,8 @@ export class PowertoolsEmfSink implements MetricsSink {
     this.#onProblem = options.onProblem;
     this.#now = options.now ?? Date.now;
     const warn = (...content: unknown[]): void => {
-      this.#problem(`Powertools Metrics: ${content.map(String).join(' ')}`);
+      const text = content.map(String).join(' ');
+      if (!OVERLAPPING_SETS_WARNING.test(text)) this.#problem(`Powertools Metrics: ${text}`);
     };
     const ignore = (): void => {};
     this.#metrics = new Metrics({
