@@ -144,10 +144,14 @@ describe('TimestreamTransport over the Timestream Write JSON protocol', () => {
     }
   });
 
-  it('asks for one call per send at most: maxBatch is the records-per-call limit', () => {
-    expect(transport().maxBatch).toBe(100);
-    expect(transport({ batchSize: 25 }).maxBatch).toBe(25);
-    expect(transport({ batchSize: 500 }).maxBatch).toBe(100);
+  it('takes up to 2,500 points per send and writes them in calls of at most batchSize (100) records', async () => {
+    expect(transport().maxBatch).toBe(2_500);
+    const points = Array.from({ length: 250 }, (_, i) => result(`host-${i}`)).flat();
+    const { rejected } = await transport().send(points);
+    expect(rejected).toEqual([]);
+    expect(emulator.writes.map((w) => w.Records.length)).toEqual([100, 100, 50]);
+    await transport({ batchSize: 25 }).send(points.slice(0, 3 * 30));
+    expect(emulator.writes.slice(3).map((w) => w.Records.length)).toEqual([25, 5]);
   });
 
   it('reports a rejected record per point with its reason, while the other records land', async () => {

@@ -16,6 +16,9 @@ import {
   TransportError,
 } from '@healops/core';
 
+/** Points one send() takes: several WriteRecords calls when needed (each at most 100 records). */
+export const TIMESTREAM_POINTS_PER_SEND = 2_500;
+
 export interface TimestreamTransportOptions {
   readonly database: string;
   readonly table: string;
@@ -108,8 +111,9 @@ export class TimestreamTransport implements BatchTransport {
       1,
       Math.min(options.batchSize ?? TIMESTREAM_LIMITS.recordsPerWrite, TIMESTREAM_LIMITS.recordsPerWrite),
     );
-    // One send() of maxBatch points never needs more than one call: points only ever merge into fewer records.
-    this.maxBatch = this.#recordsPerWrite;
+    // A send() makes as many WriteRecords calls (of at most recordsPerWrite records) as its points need; a result
+    // is one record of ~10-30 points, so counting points, 2,500 fill about one full call per 100 results.
+    this.maxBatch = TIMESTREAM_POINTS_PER_SEND;
     const timeout = options.timeoutMs ?? SINK_DEFAULTS.timeoutMs;
     this.#client = new TimestreamWriteClient({
       ...(options.region === undefined ? {} : { region: options.region }),

@@ -78,6 +78,24 @@ describe('BufferedSink', () => {
     expect(t.problems.some((m) => m.includes('ECONNREFUSED'))).toBe(true);
   });
 
+  it('a new process tries the oldest batch at once, whatever the backoff: the store may be back', async () => {
+    const t = setup();
+    await t.sink.write(points(3));
+    t.store.failures = [new TransportError('down', { retryable: true })];
+    await t.sink.flush();
+    expect(t.store.delivered).toBe(0);
+    const next = new BufferedSink({
+      name: 'tsdb',
+      transport: t.store,
+      outbox: t.outbox,
+      clock: t.clock,
+      maxBuffer: 1000,
+      backoff: { baseMs: 60_000, maxMs: 60_000 },
+    });
+    await next.flush();
+    expect(t.store.delivered).toBe(3);
+  });
+
   it('backs off exponentially, capped', async () => {
     const t = setup();
     await t.sink.write(points(1));

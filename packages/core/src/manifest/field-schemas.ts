@@ -48,9 +48,23 @@ export const versionSchema = patterned(
   'expected a semantic version such as 1.0.0',
 );
 
-export const urlSchema = z.httpUrl({
-  error: (issue) => `invalid URL ${quoteValue(issue.input)} (expected an http:// or https:// URL)`,
-});
+/**
+ * An http(s) URL with a host. Hosts without a dot (localhost, a compose/Kubernetes service name), IPv4 and [IPv6]
+ * literals are fine: stores on this machine or a private network are normal.
+ */
+export const urlSchema = z
+  .string({
+    error: (issue) => `invalid URL ${quoteValue(issue.input)} (expected an http:// or https:// URL)`,
+  })
+  .refine(
+    (text) => {
+      if (!URL.canParse(text)) return false;
+      const url = new URL(text);
+      return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+    },
+    { error: (issue) => `invalid URL ${quoteValue(issue.input)} (expected an http:// or https:// URL)` },
+  )
+  .meta({ format: 'uri', pattern: '^https?://' });
 
 export const platformSchema = z.enum(PLATFORMS);
 export const severitySchema = z.enum(SEVERITIES);

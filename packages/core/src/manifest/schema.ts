@@ -3,7 +3,7 @@
  * not here, so the generated JSON schema shows what users write. Cross-field rules live in manifest-rules.ts.
  */
 import { z } from 'zod';
-import { sinkConfigSchema } from '../metrics/sink-config.js';
+import { sinkListSchema } from '../metrics/sink-config.js';
 import {
   commandSchema,
   countSchema,
@@ -174,8 +174,7 @@ export const configSchema = z
       .record(packageNameSchema, z.record(paramNameSchema, paramValueSchema))
       .optional()
       .meta({ description: 'Parameter values per package: { package: { param: value } }' }),
-    metrics: z
-      .array(sinkConfigSchema)
+    metrics: sinkListSchema
       .optional()
       .meta({ description: 'Where metrics go (several at once); default: [{ type: sqlite }]' }),
     tickets: z

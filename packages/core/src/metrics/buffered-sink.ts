@@ -20,7 +20,7 @@ export interface BufferedSinkOptions {
 
 const DEFAULT_BACKOFF = { baseMs: 5_000, maxMs: 10 * 60_000 };
 /** Outbox rows fetched per round trip while flushing. */
-const DUE_PAGE = 20;
+const DUE_PAGE = 500;
 
 /** Points of one result share a time and dimensions (Timestream makes them one record): never split them. */
 function resultKey(point: MetricPoint): string {
@@ -63,6 +63,8 @@ export class BufferedSink implements MetricsSink {
   readonly #options: BufferedSinkOptions;
   readonly #batchSize: number;
   #dropped = 0;
+  /** The first flush of a process tries the oldest batch at once, backoff or not: the store may be back. */
+  #probed = false;
 
   constructor(options: BufferedSinkOptions) {
     this.name = options.name;
@@ -90,8 +92,10 @@ export class BufferedSink implements MetricsSink {
   async flush(): Promise<void> {
     const { outbox, clock } = this.#options;
     const now = clock.now();
+    const horizon = this.#probed ? now : new Date(8.64e15);
+    this.#probed = true;
     for (;;) {
-      const batches = await outbox.due(this.name, now, DUE_PAGE);
+      const batches = await outbox.due(this.name, horizon, DUE_PAGE);
       if (batches.length === 0) return;
       try {
         for (const chunk of resultChunks(

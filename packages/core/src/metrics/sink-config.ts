@@ -80,6 +80,25 @@ export type InfluxSinkConfig = z.output<typeof influxSinkSchema>;
 export type OpentsdbSinkConfig = z.output<typeof opentsdbSinkSchema>;
 export type EmfSinkConfig = z.output<typeof emfSinkSchema>;
 
+/** The `metrics:` list: sink names (default: the type) key the buffer and the healops.sink.* metrics, so unique. */
+export const sinkListSchema = z.array(sinkConfigSchema).superRefine((sinks, ctx) => {
+  const seen = new Map<string, number>();
+  sinks.forEach((sink, index) => {
+    const name = 'name' in sink && sink.name ? sink.name : sink.type;
+    const first = seen.get(name);
+    if (first === undefined) {
+      seen.set(name, index);
+      return;
+    }
+    ctx.addIssue({
+      code: 'custom',
+      path: 'name' in sink && sink.name ? [index, 'name'] : [index],
+      input: name,
+      message: `sink name "${name}" is already used by metrics[${first}]; give each sink a distinct name:`,
+    });
+  });
+});
+
 /** Default when a config has no `metrics:` section: the embedded store only. */
 export const DEFAULT_SINKS: readonly SinkConfig[] = [{ type: 'sqlite' }];
 
