@@ -66,7 +66,7 @@ describe('a malformed metrics config', () => {
     {
       name: 'two sinks of one type without names',
       metrics: `  - type: influx\n    url: ${STORE}\n  - type: influx\n    url: ${STORE}\n`,
-      says: ['metrics[2]', 'sink name "influx" is already used by metrics[1]', 'distinct name'],
+      says: ['metrics[2]', 'sink name "influx" is already used by metrics[1]', 'its own name'],
     },
     {
       name: 'two sinks with the same name',

@@ -213,10 +213,10 @@ describe('InfluxDB 1.x receiving line protocol', () => {
     expect(await read(env, stored)).toEqual(expectedSeries(stored, influxLabels));
   });
 
-  it('a database that does not exist → TransportError, not retryable, naming the URL to check', async () => {
+  it('a database that does not exist → TransportError that keeps the points, naming the URL to check', async () => {
     const transport = new InfluxTransport({ url: `${server().url}/write?db=missing_db` });
     const error = await failure(transport.send([point(environment(), recentTimes(1)[0] as string)]));
-    expect(error.retryable).toBe(false);
+    expect(error.retryable).toBe(true);
     expect(error.message).toMatch(/HTTP 404 .*check the URL.*database not found: "missing_db"/);
   });
 
@@ -279,11 +279,11 @@ describe('InfluxDB 1.x with authentication', () => {
     });
   });
 
-  it('wrong or missing credentials → TransportError, not retryable, no secret in the message', async () => {
+  it('wrong or missing credentials → TransportError that keeps the points, no secret in the message', async () => {
     for (const credentials of [{ username: 'healops', password: 'wrong-pw' }, {}]) {
       const transport = new InfluxTransport({ url: `${store().url}/write?db=${DB}`, ...credentials });
       const error = await failure(transport.send([point(environment(), recentTimes(1)[0] as string)]));
-      expect(error.retryable).toBe(false);
+      expect(error.retryable).toBe(true);
       expect(error.message).toMatch(/HTTP 401 .*credentials/);
       expect(error.message).not.toContain('wrong-pw');
     }

@@ -199,9 +199,10 @@ describe('TimestreamTransport over the Timestream Write JSON protocol', () => {
     expect(writeStatuses()).toEqual([400]);
   });
 
-  it('names the database and table when the table does not exist or access is denied, without retrying', async () => {
+  it('names the database and table when the table does not exist or access is denied, and keeps the points', async () => {
     const missing = await failure(transport({ table: 'nope' }).send(result('host-1')));
-    expect(missing.retryable).toBe(false);
+    // The SDK does not retry these calls; HealOps keeps the points until a human fixes the table or the role.
+    expect(missing.retryable).toBe(true);
     expect(missing.message).toContain(`Timestream table ${DATABASE}.nope`);
     expect(missing.message).toContain('not found');
     expect(missing.message).toContain('The table nope does not exist.');
@@ -213,7 +214,7 @@ describe('TimestreamTransport over the Timestream Write JSON protocol', () => {
       'User is not authorized to perform timestream:WriteRecords',
     );
     const denied = await failure(transport().send(result('host-1')));
-    expect(denied.retryable).toBe(false);
+    expect(denied.retryable).toBe(true);
     expect(denied.message).toContain(`Timestream table ${DATABASE}.${TABLE}`);
     expect(denied.message).toContain('access denied');
     expect(writeStatuses()).toEqual([404, 403]);

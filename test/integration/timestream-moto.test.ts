@@ -131,7 +131,7 @@ describe('TimestreamTransport against moto timestream-write', () => {
     expect(records.map((r) => r.MeasureValues?.[0]?.Value)).toEqual(['0', '2']);
   });
 
-  it('says a missing table cannot be written, naming database and table, without keeping the batch', async () => {
+  it('says a missing table cannot be written, naming database and table, and keeps the points', async () => {
     const t = transport('missing');
     let error: unknown;
     try {
@@ -140,7 +140,7 @@ describe('TimestreamTransport against moto timestream-write', () => {
       error = e;
     }
     expect(error).toBeInstanceOf(TransportError);
-    expect((error as TransportError).retryable).toBe(false);
+    expect((error as TransportError).retryable).toBe(true);
     expect((error as TransportError).message).toContain(`Timestream table ${DATABASE}.missing`);
   });
 });

@@ -257,7 +257,7 @@ describe('VictoriaMetrics with Basic auth (-httpAuth.*)', () => {
     expect(await response.text()).toContain(`"values":[2],"timestamps":[${Date.parse(time)}]`);
   });
 
-  it('wrong credentials → TransportError, not retryable, without the password in the message', async () => {
+  it('wrong credentials → TransportError that keeps the points, without the password in the message', async () => {
     const transport = new InfluxTransport({
       url: `${store().url}/write`,
       username: 'healops',
@@ -268,7 +268,7 @@ describe('VictoriaMetrics with Basic auth (-httpAuth.*)', () => {
       (e: unknown) => e,
     );
     expect(error).toBeInstanceOf(TransportError);
-    expect((error as TransportError).retryable).toBe(false);
+    expect((error as TransportError).retryable).toBe(true);
     expect((error as TransportError).message).toMatch(/HTTP 401 .*credentials/);
     expect((error as TransportError).message).not.toContain('wrong-pw');
   });

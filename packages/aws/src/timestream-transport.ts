@@ -101,6 +101,7 @@ function rejectedRecords(error: unknown): readonly Rejection[] | undefined {
  */
 export class TimestreamTransport implements BatchTransport {
   readonly maxBatch: number;
+  readonly wholeResults = true;
   readonly #client: TimestreamWriteClient;
   readonly #options: TimestreamTransportOptions;
   readonly #recordsPerWrite: number;
@@ -230,23 +231,26 @@ export class TimestreamTransport implements BatchTransport {
     const says = `${discovery}${e.name}: ${e.message}`;
     if (e.name === 'AccessDeniedException' || e.status === 403)
       return new TransportError(
-        `${where}: access denied (${says}); the role needs timestream:WriteRecords on the table and timestream:DescribeEndpoints`,
-        { retryable: false, cause: error },
+        `${where}: access denied (${says}); the role needs timestream:WriteRecords on the table and timestream:DescribeEndpoints — points are kept until it works`,
+        { retryable: true, cause: error },
       );
     if (e.name === 'ResourceNotFoundException' || e.status === 404)
-      return new TransportError(`${where}: database or table not found (${says})`, {
-        retryable: false,
-        cause: error,
-      });
+      return new TransportError(
+        `${where}: database or table not found (${says}); points are kept until it exists`,
+        {
+          retryable: true,
+          cause: error,
+        },
+      );
     if (e.name === 'ValidationException')
       return new TransportError(`${where}: request refused as invalid (${says})`, {
         retryable: false,
         cause: error,
       });
-    if (RETRYABLE_NAMES.has(e.name) || e.status === 429 || (e.status !== undefined && e.status >= 500))
+    // Throttling, 5xx, expired or unrecognised credentials, anything else from the service: keep the points. Only
+    // a ValidationException (and per-record rejections) says the data itself is bad.
+    if (RETRYABLE_NAMES.has(e.name) || (e.status !== undefined && e.status >= 400))
       return new TransportError(`${where}: ${says}`, { retryable: true, cause: error });
-    if (e.status !== undefined && e.status >= 400)
-      return new TransportError(`${where}: ${says}`, { retryable: false, cause: error });
     // No HTTP answer at all (refused, reset, DNS, credentials not loadable yet): keep the points and try later.
     return new TransportError(`${where}: ${says}${e.code === undefined ? '' : ` (${e.code})`}`, {
       retryable: true,

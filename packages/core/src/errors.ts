@@ -40,11 +40,24 @@ export class DurationError extends HealOpsError {}
 
 export class ScheduleError extends HealOpsError {}
 
-/** A batch could not be delivered to a metrics store. */
+/**
+ * A batch could not be delivered to a metrics store. `retryable` means "keep the points and try later": the store
+ * is down, slow, throttling, or misconfigured (credentials, URL) — a human can fix that without losing data. Not
+ * retryable means the data itself was refused (HTTP 400, a ValidationException): retrying cannot help.
+ */
 export class TransportError extends HealOpsError {
   readonly retryable: boolean;
-  constructor(message: string, options: { retryable: boolean; cause?: unknown }) {
+  /** The store asked to wait at least this long (Retry-After). */
+  readonly retryAfterMs: number | undefined;
+  /** The request was too large (HTTP 413): send smaller chunks. */
+  readonly tooLarge: boolean;
+  constructor(
+    message: string,
+    options: { retryable: boolean; cause?: unknown; retryAfterMs?: number; tooLarge?: boolean },
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.retryable = options.retryable;
+    this.retryAfterMs = options.retryAfterMs;
+    this.tooLarge = options.tooLarge ?? false;
   }
 }

@@ -96,6 +96,61 @@ describe('BufferedSink', () => {
     expect(t.store.delivered).toBe(3);
   });
 
+  it('acknowledges each delivered row: a later failure resends only what did not arrive', async () => {
+    const t = setup();
+    await t.sink.write(points(6));
+    await t.sink.write(points(6, 6));
+    t.store.failures = [undefined, new TransportError('503', { retryable: true })];
+    await t.sink.flush();
+    expect(t.store.delivered).toBe(6);
+    expect(await t.sink.health()).toEqual({ pending: 6, dropped: 0 });
+    t.clock.advance(1000);
+    await t.sink.flush();
+    expect(t.store.batches.flat().map((p) => p.time)).toEqual(points(12).map((p) => p.time));
+  });
+
+  it('never runs two flushes of one sink at once (no row is sent twice)', async () => {
+    const t = setup();
+    await t.sink.write(points(5));
+    await Promise.all([t.sink.flush(), t.sink.flush(), t.sink.flush()]);
+    expect(t.store.delivered).toBe(5);
+  });
+
+  it('waits at least as long as the store asked (Retry-After)', async () => {
+    const t = setup();
+    await t.sink.write(points(2));
+    t.store.failures = [new TransportError('429', { retryable: true, retryAfterMs: 60_000 })];
+    await t.sink.flush();
+    expect((t.outbox.rows[0]?.nextAttemptAt ?? 0) - t.clock.now().getTime()).toBe(60_000);
+  });
+
+  it('splits a request the store finds too large (413) instead of dropping it', async () => {
+    const t = setup();
+    await t.sink.write(points(8));
+    t.store.failures = [new TransportError('413', { retryable: false, tooLarge: true })];
+    await t.sink.flush();
+    expect(t.store.batches.map((b) => b.length)).toEqual([4, 4]);
+    expect(await t.sink.health()).toEqual({ pending: 0, dropped: 0 });
+  });
+
+  it('keeps a whole result in one row and one request when the transport needs whole results', async () => {
+    const t = setup();
+    const wholeStore = Object.assign(t.store, { wholeResults: true });
+    const sink = new BufferedSink({
+      name: 'ts',
+      transport: wholeStore,
+      outbox: t.outbox,
+      clock: t.clock,
+      maxBuffer: 100,
+    });
+    const result = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l'].map(
+      (label) => ({ ...points(1)[0], name: `healops.perf.${label}` }) as MetricPoint,
+    );
+    await sink.write(result);
+    await sink.flush();
+    expect(t.store.batches.map((b) => b.length)).toEqual([12]);
+  });
+
   it('backs off exponentially, capped', async () => {
     const t = setup();
     await t.sink.write(points(1));

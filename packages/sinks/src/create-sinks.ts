@@ -95,7 +95,7 @@ export async function createSinks(
     const seen = names.get(name);
     if (seen !== undefined) {
       throw new SinkConfigError(
-        `${where}: sink name "${name}" is already used by metrics[${seen}]; give each sink a distinct name:`,
+        `${where}: sink name "${name}" is already used by metrics[${seen}]; give each sink its own name`,
       );
     }
     names.set(name, index);

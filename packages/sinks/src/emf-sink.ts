@@ -92,7 +92,14 @@ export class EmfSink implements MetricsSink, BatchTransport {
 
   /** Writes at once; throws TransportError when the file or stream cannot be written. */
   async write(points: readonly MetricPoint[]): Promise<void> {
-    const { rejected } = await this.send(points);
+    let rejected: DeliveryResult['rejected'];
+    try {
+      ({ rejected } = await this.send(points));
+    } catch (error) {
+      // Nothing buffers EMF lines: points that could not be written are lost, and counted as such.
+      this.#dropped += points.length;
+      throw error;
+    }
     this.#dropped += rejected.length;
     for (const { index, reason } of rejected) {
       this.#problem(`point ${index} (${points[index]?.name ?? '?'}) cannot be written as EMF: ${reason}`);

@@ -1,8 +1,9 @@
 import { TransportError } from '@healops/core';
 import type { HttpPostResponse } from './http-post.js';
 
-// How an HTTP status from a time-series store maps to TransportError: whether trying the same batch again later
-// can help (429, 408, 5xx) or not (the batch, the URL or the credentials are wrong), with a hint for the user.
+// How an HTTP status from a time-series store maps to TransportError. Only a refusal of the data itself (400, 422)
+// drops points; 413 asks for smaller chunks; everything else (down, throttled, wrong credentials or URL, redirected)
+// keeps the points for a later try, with a hint, so fixing a misconfiguration loses nothing.
 
 /** Longest server message quoted in an error. */
 const MAX_MESSAGE = 500;
@@ -11,8 +12,13 @@ export function isSuccess(status: number): boolean {
   return status >= 200 && status < 300;
 }
 
+/** Statuses that say the batch's data is bad: trying it again cannot help. */
+export function refusesData(status: number): boolean {
+  return status === 400 || status === 422;
+}
+
 export function isRetryableStatus(status: number): boolean {
-  return status === 408 || status === 429 || status >= 500;
+  return !refusesData(status) && status !== 413;
 }
 
 /** The TransportError for a response that is not a success; `where` is from describeEndpoint. */
@@ -28,18 +34,21 @@ export function statusError(
   const message = serverMessage(response.text);
   if (message) parts.push(`server said: ${message}`);
   const retryable = isRetryableStatus(status);
-  if (retryable) {
-    const after = retryAfter(response.headers.get('retry-after'), now);
-    if (after !== undefined) parts.push(`retry after ${Math.ceil(after / 1000)} s (Retry-After)`);
-  }
-  return new TransportError(parts.join('; '), { retryable });
+  const after = retryable ? retryAfter(response.headers.get('retry-after'), now) : undefined;
+  if (after !== undefined) parts.push(`retry after ${Math.ceil(after / 1000)} s (Retry-After)`);
+  return new TransportError(parts.join('; '), {
+    retryable,
+    tooLarge: status === 413,
+    ...(after !== undefined ? { retryAfterMs: after } : {}),
+  });
 }
 
 function statusHint(response: HttpPostResponse): string | undefined {
   const { status } = response;
   if (status === 401 || status === 403) return 'the store refused the credentials (token, username/password)';
   if (status === 404) return 'not found: check the URL (path, database, bucket, org)';
-  if (status === 413) return 'batch too large, lower batchSize';
+  if (status === 413)
+    return 'request too large: HealOps sends smaller chunks (lower batchSize to avoid this)';
   if (status >= 300 && status < 400) {
     const location = response.headers.get('location');
     return `redirected${location ? ` to ${safeLocation(location)}` : ''}: configure the final URL`;

@@ -127,6 +127,13 @@ describe('EmfSink writing to a file', () => {
     expect(sink.maxBatch).toBeGreaterThanOrEqual(100);
   });
 
+  it('counts every point as dropped when the file cannot be written (nothing buffers EMF lines)', async () => {
+    const dir = tempDir();
+    const sink = new EmfSink({ type: 'emf', path: dir });
+    await expect(sink.write(points(4))).rejects.toBeInstanceOf(TransportError);
+    expect(await sink.health()).toEqual({ pending: 0, dropped: 4 });
+  });
+
   it('writes nothing when the signal is already aborted', async () => {
     const path = join(tempDir(), 'emf.log');
     const sink = new EmfSink({ type: 'emf', path });

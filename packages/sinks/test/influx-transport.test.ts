@@ -183,26 +183,27 @@ describe('InfluxTransport answers', () => {
     {
       name: '401',
       reply: { status: 401, body: '{"error":"authorization failed"}' },
-      retryable: false,
+      // A credentials problem is fixed by a human; the points wait for it.
+      retryable: true,
       message: /HTTP 401 .*refused the credentials.*authorization failed/,
     },
-    { name: '403', reply: { status: 403 }, retryable: false, message: /HTTP 403 .*credentials/ },
+    { name: '403', reply: { status: 403 }, retryable: true, message: /HTTP 403 .*credentials/ },
     {
       name: '404 (InfluxDB 1.x: no such database)',
       reply: { status: 404, body: '{"error":"database not found: \\"healops\\""}' },
-      retryable: false,
+      retryable: true,
       message: /HTTP 404 .*check the URL.*database not found: "healops"/,
     },
     {
       name: '413',
       reply: { status: 413, body: '{"error":"Request Entity Too Large"}' },
       retryable: false,
-      message: /HTTP 413 .*batch too large, lower batchSize/,
+      message: /HTTP 413 .*request too large/,
     },
     {
       name: 'a redirect',
       reply: { status: 307, headers: { location: 'https://elsewhere.example/write?db=x&p=secret' } },
-      retryable: false,
+      retryable: true,
       message: /HTTP 307 .*redirected to https:\/\/elsewhere.example\/write: configure the final URL/,
     },
   ])('$name → TransportError retryable=$retryable', async ({ reply, retryable, message }) => {

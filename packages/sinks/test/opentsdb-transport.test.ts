@@ -161,8 +161,8 @@ describe('OpenTsdbTransport answers', () => {
       retryable: true,
       message: /HTTP 503 .*retry after 1[12]\d s/,
     },
-    { name: '413', reply: { status: 413 }, retryable: false, message: /batch too large, lower batchSize/ },
-    { name: '404', reply: { status: 404 }, retryable: false, message: /check the URL/ },
+    { name: '413', reply: { status: 413 }, retryable: false, message: /request too large/ },
+    { name: '404', reply: { status: 404 }, retryable: true, message: /check the URL/ },
   ])('$name → TransportError retryable=$retryable', async ({ reply, retryable, message }) => {
     const server = await serve(reply);
     const error = await failure(new OpenTsdbTransport({ url: server.url }).send([point(1)]));

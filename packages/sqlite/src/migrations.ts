@@ -95,6 +95,20 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX metric_outbox_sink ON metric_outbox (sink, id);
     `,
   },
+  {
+    version: 4,
+    description: 'metric outbox: claims apart from retry times; covering index for counts and the due scan',
+    // A claim used to move next_attempt_at to the caller's now + claimMs: a probe passing the largest Date (8.64e15)
+    // pushed it past any time a Date can hold, so no retry time that late is real: such batches are due again.
+    // The index is rebuilt under the same name to cover every column pending, the trim scan and the due scan read:
+    // from the table they sit behind the large points text, and reading them walks every overflow page.
+    sql: `
+      ALTER TABLE metric_outbox ADD COLUMN claimed_until INTEGER NOT NULL DEFAULT 0;
+      UPDATE metric_outbox SET next_attempt_at = 0 WHERE next_attempt_at > 8640000000000000;
+      DROP INDEX metric_outbox_sink;
+      CREATE INDEX metric_outbox_sink ON metric_outbox (sink, id, point_count, next_attempt_at, claimed_until);
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION: number = MIGRATIONS.at(-1)?.version ?? 0;

@@ -1,4 +1,4 @@
-import type { MetricPoint, MetricsOutbox, OutboxBatch } from '@healops/core';
+import type { DueOptions, MetricPoint, MetricsOutbox, OutboxBatch } from '@healops/core';
 import type { Database, Statement } from 'better-sqlite3';
 import { dateToEpochMs, wrapError } from './columns.js';
 import { SqliteStoreError } from './errors.js';
@@ -7,17 +7,45 @@ import { jsonToPoints, pointsToJson } from './outbox-points.js';
 /** Points per metric_outbox row: a batch sent as one unit by the sink (it may split it further). */
 export const OUTBOX_ROW_POINTS = 1_000;
 
+/** How long due() claims what it returns unless told otherwise: 5 minutes. */
+export const DEFAULT_CLAIM_MS = 300_000;
+
 /** last_error is cut to this many characters. */
 const MAX_ERROR_LENGTH = 2_000;
 
+/**
+ * The outbox's statements (exported for the query-plan test). Every row's large `points` text precedes its other
+ * columns, so the scans that need no points (pending, counts, queue) must read only the covering index
+ * metric_outbox_sink (sink, id, point_count, next_attempt_at, claimed_until), never the table.
+ */
+export const OUTBOX_SQL = {
+  insert: `INSERT INTO metric_outbox (sink, points, point_count, attempts, next_attempt_at, last_error, created_at)
+    VALUES (@sink, @points, @point_count, 0, 0, NULL, @created_at)`,
+  pending: 'SELECT COALESCE(SUM(point_count), 0) AS total FROM metric_outbox WHERE sink = @sink',
+  counts: 'SELECT id, point_count FROM metric_outbox WHERE sink = @sink ORDER BY id',
+  queue: `SELECT id, next_attempt_at, claimed_until FROM metric_outbox WHERE sink = @sink
+    ORDER BY id LIMIT @limit`,
+  load: `SELECT id, points, attempts, last_error FROM metric_outbox
+    WHERE sink = @sink AND id BETWEEN @first AND @last ORDER BY id`,
+  claim: 'UPDATE metric_outbox SET claimed_until = @until WHERE sink = @sink AND id BETWEEN @first AND @last',
+  deleteThrough: 'DELETE FROM metric_outbox WHERE sink = @sink AND id <= @id',
+  loadPoints: 'SELECT points FROM metric_outbox WHERE sink = @sink AND id = @id',
+  trim: 'UPDATE metric_outbox SET points = @points, point_count = @point_count WHERE sink = @sink AND id = @id',
+  delete: 'DELETE FROM metric_outbox WHERE sink = @sink AND id = @id',
+  retry: `UPDATE metric_outbox SET attempts = attempts + 1, next_attempt_at = @next_attempt_at,
+      last_error = @last_error, claimed_until = 0
+    WHERE sink = @sink AND id = @id`,
+} as const;
+
 export interface SqliteOutboxOptions {
   /**
-   * When set, due() claims the batches it returns for this many milliseconds (their next attempt moves to
-   * now + claimMs), so another process sharing the file does not send them at the same time. ack() and retryLater()
-   * end the claim; a process that dies mid-send leaves its batches due again once the claim runs out.
+   * due() claims the batches it returns until the store clock reaches now() + claimMs (default DEFAULT_CLAIM_MS,
+   * 5 minutes): no other due() call, from this process or another one sharing the file, gets them (or any batch
+   * behind them) meanwhile. ack() and retryLater() end the claim; a sender that dies mid-send leaves its batches
+   * due again once the claim runs out. 0 turns claiming off (every caller gets the same batches).
    */
   readonly claimMs?: number;
-  /** Clock for created_at (default Date.now). */
+  /** The store clock, in epoch ms (default Date.now): created_at, and when claims start and run out. */
   readonly now?: () => number;
 }
 
@@ -30,12 +58,17 @@ interface CountRow {
   readonly point_count: number;
 }
 
-interface DueRow {
+interface QueueRow {
+  readonly id: number;
+  readonly next_attempt_at: number;
+  readonly claimed_until: number;
+}
+
+interface BatchRow {
   readonly id: number;
   readonly points: string;
   readonly attempts: number;
   readonly last_error: string | null;
-  readonly next_attempt_at: number;
 }
 
 interface InsertParams extends SinkParams {
@@ -48,6 +81,11 @@ interface IdParams extends SinkParams {
   readonly id: number;
 }
 
+interface RangeParams extends SinkParams {
+  readonly first: number;
+  readonly last: number;
+}
+
 interface RetryParams extends IdParams {
   readonly next_attempt_at: number;
   readonly last_error: string;
@@ -56,8 +94,9 @@ interface RetryParams extends IdParams {
 /**
  * The MetricsOutbox of the local engine: undelivered batches in the metric_outbox table of the HealOps SQLite file,
  * kept across runs and shared by every process using that file. Each write runs in an IMMEDIATE transaction, so
- * concurrent processes never trim or count from a stale view. Batches come out oldest first and in order: while the
- * oldest batch of a sink waits for its retry time, due() returns nothing for that sink.
+ * concurrent processes never trim, count or claim from a stale view. Batches come out oldest first and in order:
+ * due() stops at the first batch that waits for its retry time (unless told to ignore the backoff) or that another
+ * caller has claimed, so nothing overtakes it.
  */
 export class SqliteOutbox implements MetricsOutbox {
   readonly #db: Database;
@@ -66,49 +105,35 @@ export class SqliteOutbox implements MetricsOutbox {
   readonly #insert: Statement<[InsertParams]>;
   readonly #pending: Statement<[SinkParams], { total: number }>;
   readonly #counts: Statement<[SinkParams], CountRow>;
+  readonly #queue: Statement<[SinkParams & { limit: number }], QueueRow>;
+  readonly #load: Statement<[RangeParams], BatchRow>;
+  readonly #claim: Statement<[RangeParams & { until: number }]>;
   readonly #deleteThrough: Statement<[IdParams]>;
   readonly #loadPoints: Statement<[IdParams], { points: string }>;
   readonly #trim: Statement<[IdParams & { points: string; point_count: number }]>;
-  readonly #due: Statement<[SinkParams & { limit: number }], DueRow>;
-  readonly #claim: Statement<[IdParams & { until: number }]>;
   readonly #delete: Statement<[IdParams]>;
   readonly #retry: Statement<[RetryParams]>;
 
-  /** `db` must be migrated to schema version 3 or later (openSqliteStore does it). */
+  /** `db` must be migrated to schema version 4 or later (openSqliteStore does it). */
   constructor(db: Database, options: SqliteOutboxOptions = {}) {
-    const claimMs = options.claimMs ?? 0;
+    const claimMs = options.claimMs ?? DEFAULT_CLAIM_MS;
     if (!Number.isSafeInteger(claimMs) || claimMs < 0) {
       throw new SqliteStoreError(`metric outbox: claimMs must be a non-negative integer, got ${claimMs}`);
     }
     this.#db = db;
     this.#claimMs = claimMs;
     this.#now = options.now ?? Date.now;
-    this.#insert = db.prepare(
-      `INSERT INTO metric_outbox (sink, points, point_count, attempts, next_attempt_at, last_error, created_at)
-       VALUES (@sink, @points, @point_count, 0, 0, NULL, @created_at)`,
-    );
-    this.#pending = db.prepare(
-      'SELECT COALESCE(SUM(point_count), 0) AS total FROM metric_outbox WHERE sink = @sink',
-    );
-    this.#counts = db.prepare('SELECT id, point_count FROM metric_outbox WHERE sink = @sink ORDER BY id');
-    this.#deleteThrough = db.prepare('DELETE FROM metric_outbox WHERE sink = @sink AND id <= @id');
-    this.#loadPoints = db.prepare('SELECT points FROM metric_outbox WHERE sink = @sink AND id = @id');
-    this.#trim = db.prepare(
-      'UPDATE metric_outbox SET points = @points, point_count = @point_count WHERE sink = @sink AND id = @id',
-    );
-    this.#due = db.prepare(
-      `SELECT id, points, attempts, last_error, next_attempt_at FROM metric_outbox
-       WHERE sink = @sink ORDER BY id LIMIT @limit`,
-    );
-    this.#claim = db.prepare(
-      'UPDATE metric_outbox SET next_attempt_at = @until WHERE sink = @sink AND id = @id',
-    );
-    this.#delete = db.prepare('DELETE FROM metric_outbox WHERE sink = @sink AND id = @id');
-    this.#retry = db.prepare(
-      `UPDATE metric_outbox SET attempts = attempts + 1, next_attempt_at = @next_attempt_at,
-         last_error = @last_error
-       WHERE sink = @sink AND id = @id`,
-    );
+    this.#insert = db.prepare(OUTBOX_SQL.insert);
+    this.#pending = db.prepare(OUTBOX_SQL.pending);
+    this.#counts = db.prepare(OUTBOX_SQL.counts);
+    this.#queue = db.prepare(OUTBOX_SQL.queue);
+    this.#load = db.prepare(OUTBOX_SQL.load);
+    this.#claim = db.prepare(OUTBOX_SQL.claim);
+    this.#deleteThrough = db.prepare(OUTBOX_SQL.deleteThrough);
+    this.#loadPoints = db.prepare(OUTBOX_SQL.loadPoints);
+    this.#trim = db.prepare(OUTBOX_SQL.trim);
+    this.#delete = db.prepare(OUTBOX_SQL.delete);
+    this.#retry = db.prepare(OUTBOX_SQL.retry);
   }
 
   /**
@@ -130,24 +155,34 @@ export class SqliteOutbox implements MetricsOutbox {
     });
   }
 
-  /** Oldest first, at most `limit`; stops at the first batch not yet due (so nothing overtakes a batch waiting to retry). */
-  async due(sink: string, now: Date, limit: number): Promise<OutboxBatch[]> {
+  /**
+   * Oldest first, at most `limit`; stops at the first batch claimed by anyone (claims run on the store clock, never
+   * on `now`) or, unless options.ignoreBackoff, waiting for a retry time later than `now`. With claiming on, the
+   * batches returned are claimed in the same IMMEDIATE transaction.
+   */
+  async due(sink: string, now: Date, limit: number, options: DueOptions = {}): Promise<OutboxBatch[]> {
     return this.#guard('read due batches', () => {
       checkSink(sink);
       checkPositive('limit', limit);
       const at = dateToEpochMs(now, 'metric outbox due(now)');
-      const read = (): DueRow[] => {
-        const rows = this.#due.all({ sink, limit });
-        const end = rows.findIndex((row) => row.next_attempt_at > at);
-        const due = end === -1 ? rows : rows.slice(0, end);
-        if (this.#claimMs > 0) {
-          for (const row of due) {
-            this.#claim.run({ sink, id: row.id, until: at + this.#claimMs });
-          }
+      const read = (): BatchRow[] => {
+        const realNow = this.#clock();
+        let last: number | undefined;
+        let first: number | undefined;
+        for (const row of this.#queue.all({ sink, limit })) {
+          if (row.claimed_until > realNow) break;
+          if (options.ignoreBackoff !== true && row.next_attempt_at > at) break;
+          first ??= row.id;
+          last = row.id;
         }
-        return due;
+        if (first === undefined || last === undefined) return [];
+        if (this.#claimMs > 0) {
+          this.#claim.run({ sink, first, last, until: realNow + this.#claimMs });
+        }
+        return this.#load.all({ sink, first, last });
       };
-      const rows = this.#claimMs > 0 ? this.#db.transaction(read).immediate() : read();
+      const transaction = this.#db.transaction(read);
+      const rows = this.#claimMs > 0 ? transaction.immediate() : transaction.deferred();
       return rows.map((row) => ({
         id: row.id,
         points: jsonToPoints(row.points, `metric outbox batch ${row.id} of ${sink}`),
@@ -157,15 +192,18 @@ export class SqliteOutbox implements MetricsOutbox {
     });
   }
 
-  /** Deletes the batch; a batch already gone (trimmed, acknowledged by another process) is fine. */
+  /** Deletes the batch (ending its claim); a batch already gone (trimmed, acknowledged elsewhere) is fine. */
   async ack(sink: string, id: number): Promise<void> {
     this.#guard('acknowledge a batch', () => {
+      checkSink(sink);
       this.#delete.run({ sink, id });
     });
   }
 
+  /** Counts the attempt, keeps the error, holds the batch until `retryAt` and ends its claim. */
   async retryLater(sink: string, id: number, error: string, retryAt: Date): Promise<void> {
     this.#guard('reschedule a batch', () => {
+      checkSink(sink);
       this.#retry.run({
         sink,
         id,
@@ -207,7 +245,7 @@ export class SqliteOutbox implements MetricsOutbox {
     }
     const kept = excess > 0 ? points.slice(excess) : points;
     dropped += points.length - kept.length;
-    const createdAt = this.#now();
+    const createdAt = this.#clock();
     for (let start = 0; start < kept.length; start += OUTBOX_ROW_POINTS) {
       const rowPoints = kept.slice(start, start + OUTBOX_ROW_POINTS);
       this.#insert.run({
@@ -232,6 +270,14 @@ export class SqliteOutbox implements MetricsOutbox {
       points: pointsToJson(rest, `metric outbox batch ${id} of ${sink}`),
       point_count: rest.length,
     });
+  }
+
+  #clock(): number {
+    const now = this.#now();
+    if (!Number.isSafeInteger(now)) {
+      throw new SqliteStoreError(`metric outbox: the store clock gave ${now}, not an epoch time in ms`);
+    }
+    return now;
   }
 
   #guard<T>(operation: string, work: () => T): T {

@@ -52,9 +52,15 @@ export const versionSchema = patterned(
  * An http(s) URL with a host. Hosts without a dot (localhost, a compose/Kubernetes service name), IPv4 and [IPv6]
  * literals are fine: stores on this machine or a private network are normal.
  */
+/** A URL as it may appear in a message: any user:password@ part masked, so a mistyped secret is not echoed. */
+export function redactUrl(value: unknown): unknown {
+  return typeof value === 'string' ? value.replace(/\/\/[^/@\s]*@/, '//***@') : value;
+}
+
 export const urlSchema = z
   .string({
-    error: (issue) => `invalid URL ${quoteValue(issue.input)} (expected an http:// or https:// URL)`,
+    error: (issue) =>
+      `invalid URL ${quoteValue(redactUrl(issue.input))} (expected an http:// or https:// URL)`,
   })
   .refine(
     (text) => {
@@ -62,7 +68,10 @@ export const urlSchema = z
       const url = new URL(text);
       return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
     },
-    { error: (issue) => `invalid URL ${quoteValue(issue.input)} (expected an http:// or https:// URL)` },
+    {
+      error: (issue) =>
+        `invalid URL ${quoteValue(redactUrl(issue.input))} (expected an http:// or https:// URL)`,
+    },
   )
   .meta({ format: 'uri', pattern: '^https?://' });
 

@@ -5,6 +5,7 @@ export * from './influx-line.js';
 export * from './names.js';
 export * from './opentsdb-body.js';
 export * from './ports.js';
+export * from './result-chunks.js';
 export * from './secret-ref.js';
 export * from './sink-config.js';
 export * from './timestream-records.js';

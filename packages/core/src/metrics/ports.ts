@@ -12,7 +12,17 @@ export interface DeliveryResult {
 export interface BatchTransport {
   /** Most points one request may carry (Timestream: 100 records). */
   readonly maxBatch: number;
+  /** Points of one result (same time and dimensions) must travel in one request (Timestream: one record). */
+  readonly wholeResults?: boolean;
   send(points: readonly MetricPoint[], signal?: AbortSignal): Promise<DeliveryResult>;
+}
+
+export interface DueOptions {
+  /**
+   * Return the oldest batches even while they wait for their retry time (a new process probing a store that may be
+   * back). Batches claimed by another flusher are never returned.
+   */
+  readonly ignoreBackoff?: boolean;
 }
 
 export interface OutboxBatch {
@@ -32,7 +42,7 @@ export interface MetricsOutbox {
    * Oldest first, at most `limit`. Empty while the OLDEST batch waits for its retry time: the store is backing off,
    * and newer batches wait behind it so points are delivered in order and a down store is not hammered.
    */
-  due(sink: string, now: Date, limit: number): Promise<OutboxBatch[]>;
+  due(sink: string, now: Date, limit: number, options?: DueOptions): Promise<OutboxBatch[]>;
   ack(sink: string, id: number): Promise<void>;
   /** Keeps the batch for a later attempt at `retryAt`, remembering the error. */
   retryLater(sink: string, id: number, error: string, retryAt: Date): Promise<void>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { countSchema, durationSchema, urlSchema } from '../manifest/field-schemas.js';
+import { countSchema, durationSchema, redactUrl, urlSchema } from '../manifest/field-schemas.js';
 import { secretRefSchema } from './secret-ref.js';
 
 const SINK_NAME_PATTERN = '^[a-z][a-z0-9-]{0,63}$';
@@ -37,9 +37,26 @@ export const timestreamSinkSchema = z.strictObject({
     .meta({ description: 'Records per WriteRecords call (at most 100)' }),
 });
 
+/** Query parameters that carry credentials in InfluxDB 1.x / VictoriaMetrics write URLs. */
+const CREDENTIAL_PARAMS = ['u', 'p', 'password', 'token', 'authorization'];
+
+/** A store URL must not carry secrets: they would be logged with it. Credentials go in env: references. */
+const secretFreeUrl = urlSchema.superRefine((text, ctx) => {
+  if (!URL.canParse(text)) return;
+  const url = new URL(text);
+  const params = [...url.searchParams.keys()].filter((k) => CREDENTIAL_PARAMS.includes(k.toLowerCase()));
+  if (url.username !== '' || url.password !== '' || params.length > 0) {
+    ctx.addIssue({
+      code: 'custom',
+      input: redactUrl(text),
+      message: `credentials must not be written in the URL (${url.username || url.password ? 'user:password@' : params.join(', ')}); use username + password: env:NAME, or token: env:NAME`,
+    });
+  }
+});
+
 export const influxSinkSchema = z.strictObject({
   type: z.literal('influx'),
-  url: urlSchema.meta({
+  url: secretFreeUrl.meta({
     description: 'Write endpoint with its query, e.g. https://host:8086/api/v2/write?bucket=healops&org=ops',
   }),
   token: secretRefSchema.optional().meta({ description: 'Sent as "Authorization: Token <value>"' }),
@@ -51,7 +68,7 @@ export const influxSinkSchema = z.strictObject({
 
 export const opentsdbSinkSchema = z.strictObject({
   type: z.literal('opentsdb'),
-  url: urlSchema.meta({ description: 'Base URL; points go to <url>/api/put' }),
+  url: secretFreeUrl.meta({ description: 'Base URL; points go to <url>/api/put' }),
   ...remoteFields,
 });
 
@@ -94,7 +111,7 @@ export const sinkListSchema = z.array(sinkConfigSchema).superRefine((sinks, ctx)
       code: 'custom',
       path: 'name' in sink && sink.name ? [index, 'name'] : [index],
       input: name,
-      message: `sink name "${name}" is already used by metrics[${first}]; give each sink a distinct name:`,
+      message: `sink name "${name}" is already used by metrics[${first}]; give each sink its own name`,
     });
   });
 });

@@ -1,4 +1,4 @@
-import type { MetricsOutbox, OutboxBatch } from '../../src/metrics/ports.js';
+import type { DueOptions, MetricsOutbox, OutboxBatch } from '../../src/metrics/ports.js';
 import type { MetricPoint } from '../../src/model/results.js';
 
 interface Row {
@@ -37,9 +37,9 @@ export class MemoryOutbox implements MetricsOutbox {
       if (this.rows[i]?.points.length === 0) this.rows.splice(i, 1);
     return { dropped };
   }
-  async due(sink: string, now: Date, limit: number): Promise<OutboxBatch[]> {
+  async due(sink: string, now: Date, limit: number, options: DueOptions = {}): Promise<OutboxBatch[]> {
     const rows = this.rows.filter((r) => r.sink === sink);
-    if ((rows[0]?.nextAttemptAt ?? 0) > now.getTime()) return [];
+    if (!options.ignoreBackoff && (rows[0]?.nextAttemptAt ?? 0) > now.getTime()) return [];
     return rows
       .slice(0, limit)
       .map((r) => ({ id: r.id, points: r.points, attempts: r.attempts, lastError: r.lastError }));
