@@ -53,8 +53,8 @@ export interface MetricsSink {
   /** Stable identifier for logs and sink-health metrics, e.g. 'sqlite'. */
   readonly name: string;
   write(points: readonly MetricPoint[]): Promise<void>;
-  /** Delivers anything buffered; called at the end of a cycle. */
-  flush(): Promise<void>;
+  /** Delivers anything buffered; called at the end of a cycle. An aborted signal ends delivery early. */
+  flush(signal?: AbortSignal): Promise<void>;
   /** Sinks that buffer report their backlog and losses (healops.sink.pending / healops.sink.dropped). */
   health?(): Promise<SinkHealth>;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CycleRequest } from '../src/engine/cycle.js';
 import { runOnSchedule } from '../src/engine/schedule-loop.js';
+import type { MetricsSink } from '../src/ports.js';
 import { exec, ManualClock, MemorySink, MemoryStore, ScriptedExecutor } from './support/doubles.js';
 import { makeCheck } from './support/fixtures.js';
 
@@ -44,6 +45,56 @@ describe('runOnSchedule', () => {
     expect(executor.ran('/a')).toBe(11);
     expect(executor.ran('/b')).toBe(3);
     expect(cycles[0]).toBe('a+b');
+  });
+
+  it('keeps running due checks while a slow store holds up delivery; abort ends that delivery', async () => {
+    const store = new MemoryStore();
+    const clock = new ManualClock(new Date('2026-01-01T00:00:00Z'));
+    const executor = new ScriptedExecutor({ '/a': [exec(0, 'OK')] });
+    let flushes = 0;
+    const hanging: MetricsSink = {
+      name: 'slow',
+      write: async () => undefined,
+      flush: (signal?: AbortSignal) => {
+        flushes++;
+        return new Promise<void>((resolve) => {
+          if (signal?.aborted) resolve();
+          signal?.addEventListener('abort', () => resolve(), { once: true });
+        });
+      },
+    };
+    const stop = new AbortController();
+    const abort = new AbortController();
+    let cycles = 0;
+    await runOnSchedule(
+      { executor, state: store, audit: store, sinks: [hanging], clock },
+      {
+        checks: [
+          makeCheck({
+            name: 'a',
+            schedule: 'rate(1 minute)',
+            command: { argv: ['/a'], fromPackage: true, display: 'a' },
+          }),
+        ],
+        skippedPackages: [],
+        targets: ['local'],
+        hostPlatform: 'linux',
+        concurrency: 1,
+        dryRun: false,
+        maxOutputBytes: 1024,
+      },
+      { stop: stop.signal, abort: abort.signal },
+      () => {
+        cycles++;
+        if (cycles === 3) {
+          stop.abort();
+          abort.abort();
+        }
+      },
+    );
+    expect(executor.ran('/a')).toBe(3);
+    // One delivery was hanging the whole time; it was never started twice at once.
+    expect(flushes).toBeGreaterThanOrEqual(1);
   });
 
   it('rejects a check whose schedule is invalid before running anything', async () => {

@@ -19,6 +19,8 @@ export interface CycleRequest extends RunSettings {
   readonly concurrency: number;
   /** Who runs this cycle (heartbeat dimension), e.g. `local:<host>`. */
   readonly runner?: string;
+  /** Leave delivery and the heartbeat to the caller (the schedule loop does it in the background). */
+  readonly deferFinish?: boolean;
   /** Share one limit between overlapping cycles (the schedule loop); default: a new one of `concurrency`. */
   readonly limit?: Limit;
 }
@@ -196,7 +198,9 @@ export async function runCycle(
     }
   }
   await Promise.all(running.values());
-  if (!request.dryRun) await finishCycle(deps, request.runner ?? 'healops', deps.clock.now());
+  if (!request.dryRun && !request.deferFinish) {
+    await finishCycle(deps, request.runner ?? 'healops', deps.clock.now(), signal);
+  }
 
   const order = (o: CheckOutcome) => `${o.key.package}\u0000${o.key.check}\u0000${o.key.target}`;
   const sorted = [...outcomes].sort((a, b) => order(a).localeCompare(order(b)));

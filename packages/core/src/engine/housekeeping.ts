@@ -15,8 +15,13 @@ async function safely(deps: EngineDeps, port: string, action: () => Promise<void
  * alarm notices silence) and each buffering sink's `healops.sink.pending` / `healops.sink.dropped` — through every
  * sink, and deliver that too. A failing sink is reported and never stops the others.
  */
-export async function finishCycle(deps: EngineDeps, runner: string, at: Date): Promise<void> {
-  await Promise.all(deps.sinks.map((sink) => safely(deps, `metrics:${sink.name}`, () => sink.flush())));
+export async function finishCycle(
+  deps: EngineDeps,
+  runner: string,
+  at: Date,
+  signal?: AbortSignal,
+): Promise<void> {
+  await Promise.all(deps.sinks.map((sink) => safely(deps, `metrics:${sink.name}`, () => sink.flush(signal))));
   const time = at.toISOString();
   const points: MetricPoint[] = [
     { time, name: METRIC.heartbeat, value: 1, unit: '', dimensions: { runner } },
@@ -37,7 +42,7 @@ export async function finishCycle(deps: EngineDeps, runner: string, at: Date): P
     deps.sinks.map((sink) =>
       safely(deps, `metrics:${sink.name}`, async () => {
         await sink.write(points);
-        await sink.flush();
+        await sink.flush(signal);
       }),
     ),
   );

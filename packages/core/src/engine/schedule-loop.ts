@@ -2,6 +2,7 @@ import { nextRun, parseSchedule, type Schedule } from '../manifest/schedule.js';
 import type { ResolvedCheck } from '../model/check.js';
 import { type CycleReport, type CycleRequest, runCycle } from './cycle.js';
 import type { EngineDeps } from './deps.js';
+import { finishCycle } from './housekeeping.js';
 import { Limit } from './limit.js';
 
 interface Entry {
@@ -39,6 +40,29 @@ export async function runOnSchedule(
     running: false,
   }));
   const inFlight = new Set<Promise<void>>();
+  // Delivery and the heartbeat run in the background, one at a time: a slow or dead store never holds back the
+  // next due checks, and the stop signal is not kept waiting for it (abort also ends a delivery in progress).
+  let finishing: Promise<void> | undefined;
+  let finishAgain = false;
+  const runner = request.runner ?? 'healops';
+  const finish = (): Promise<void> => {
+    if (request.dryRun) return Promise.resolve();
+    if (finishing) {
+      finishAgain = true;
+      return finishing;
+    }
+    finishing = (async () => {
+      do {
+        finishAgain = false;
+        await finishCycle(deps, runner, deps.clock.now(), abort).catch((error: unknown) =>
+          deps.observer?.onPortError?.('metrics', error),
+        );
+      } while (finishAgain && !abort?.aborted);
+    })().finally(() => {
+      finishing = undefined;
+    });
+    return finishing;
+  };
   let first = true;
   while (!stop.aborted) {
     const now = deps.clock.now().getTime();
@@ -61,10 +85,14 @@ export async function runOnSchedule(
           checks: due.map((e) => e.check),
           skippedPackages: first ? request.skippedPackages : [],
           limit,
+          deferFinish: true,
         },
         abort,
       )
-        .then(onCycle)
+        .then((report) => {
+          onCycle(report);
+          void finish();
+        })
         .catch((error: unknown) => deps.observer?.onPortError?.('cycle', error))
         .finally(() => {
           for (const entry of due) entry.running = false;
@@ -80,4 +108,7 @@ export async function runOnSchedule(
     await deps.clock.sleep(Math.max(0, Math.min(next, now + 1000) - deps.clock.now().getTime()), stop);
   }
   await Promise.allSettled([...inFlight]);
+  // One last delivery of what the final cycles recorded (ended early only by `abort`).
+  await finishing;
+  if (!abort?.aborted) await finish();
 }
