@@ -412,6 +412,20 @@ describe('runCycle', () => {
     expect(t.executor.maxActive).toBe(3);
   });
 
+  it('gives perfdata labels that fold to the same metric name distinct names instead of overwriting', async () => {
+    const t = setup({ [CHECK]: [exec(0, "OK | 'a b'=1 a_b=2 dup=10 dup=11")] });
+    await runCycle(t.deps, request([makeCheck()]));
+    const perf = t.sink.points
+      .filter((p) => p.name.startsWith('healops.perf.'))
+      .map((p) => `${p.name}=${p.value}`);
+    expect(perf).toEqual([
+      'healops.perf.a_b=1',
+      'healops.perf.a_b_2=2',
+      'healops.perf.dup=10',
+      'healops.perf.dup_2=11',
+    ]);
+  });
+
   it('stats jobs record perfdata only and never touch state', async () => {
     const t = setup({ '/pkg/stats': [exec(0, 'conns | active=12;;;0; idle=3')] });
     const stats = makeCheck({

@@ -1,4 +1,10 @@
-import type { DueOptions, MetricPoint, MetricsOutbox, OutboxBatch } from '@healops/core';
+import {
+  type DueOptions,
+  type MetricPoint,
+  type MetricsOutbox,
+  OUTBOX_MAX_RETRY_WAIT_MS,
+  type OutboxBatch,
+} from '@healops/core';
 import type { Database, Statement } from 'better-sqlite3';
 import { dateToEpochMs, wrapError } from './columns.js';
 import { SqliteStoreError } from './errors.js';
@@ -170,8 +176,10 @@ export class SqliteOutbox implements MetricsOutbox {
         let last: number | undefined;
         let first: number | undefined;
         for (const row of this.#queue.all({ sink, limit })) {
-          if (row.claimed_until > realNow) break;
-          if (options.ignoreBackoff !== true && row.next_attempt_at > at) break;
+          // A claim or retry time implausibly far ahead means the clock went back: treat it as due, never stall.
+          if (row.claimed_until > realNow && row.claimed_until <= realNow + this.#claimMs) break;
+          const waiting = row.next_attempt_at > at && row.next_attempt_at <= at + OUTBOX_MAX_RETRY_WAIT_MS;
+          if (options.ignoreBackoff !== true && waiting) break;
           first ??= row.id;
           last = row.id;
         }

@@ -64,6 +64,18 @@ describe('SqliteOutbox claims', () => {
     expect(await b.due('x', NOW, 10, { ignoreBackoff: true })).toEqual([]);
   });
 
+  it('does not stall when the clock went back: a retry or claim implausibly far ahead counts as due', async () => {
+    const { time, a, b } = twoOutboxes();
+    await a.enqueue('x', points(2), 10);
+    const [batch] = await a.due('x', NOW, 10);
+    // Failed while the clock read 6 hours later; then the clock was corrected back to NOW.
+    await a.retryLater('x', batch?.id ?? -1, 'down', later(6 * 3_600_000 + 5_000));
+    expect(values(await b.due('x', NOW, 10))).toEqual([0, 1]);
+    // The store clock steps back 6 hours while b holds a claim: the claim now lies 6 h ahead, and is ignored.
+    time.set(REAL - 6 * 3_600_000);
+    expect(values(await a.due('x', NOW, 10))).toEqual([0, 1]);
+  });
+
   it('a claim on the oldest batches holds back the newer ones too, so nothing is sent out of order', async () => {
     const { a, b } = twoOutboxes();
     for (let i = 0; i < 3; i++) await a.enqueue('x', points(1, i), 10);

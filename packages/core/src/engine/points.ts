@@ -16,9 +16,16 @@ export function runPoints(check: ResolvedCheck, run: CheckRun): MetricPoint[] {
     points.push({ time, name: METRIC.checkStatus, value: STATUS_CODES[run.status], unit: '', dimensions });
   }
   points.push({ time, name: METRIC.checkDuration, value: round(run.durationMs), unit: 'ms', dimensions });
+  // Labels that fold to the same metric name ('a b' and 'a_b', or one label printed twice) would overwrite each
+  // other in every store: later ones get a stable suffix (_2, _3, ...) instead.
+  const used = new Map<string, number>();
   for (const datum of run.perfdata) {
     if (datum.value === null) continue;
-    points.push({ time, name: perfMetricName(datum.label), value: datum.value, unit: datum.uom, dimensions });
+    const base = perfMetricName(datum.label);
+    const seen = (used.get(base) ?? 0) + 1;
+    used.set(base, seen);
+    const name = seen === 1 ? base : `${base}_${seen}`;
+    points.push({ time, name, value: datum.value, unit: datum.uom, dimensions });
   }
   return points;
 }

@@ -1,7 +1,12 @@
 import { TransportError } from '../errors.js';
 import type { MetricPoint } from '../model/results.js';
 import type { Clock, MetricsSink, SinkHealth } from '../ports.js';
-import type { BatchTransport, MetricsOutbox, OutboxBatch } from './ports.js';
+import {
+  type BatchTransport,
+  type MetricsOutbox,
+  OUTBOX_MAX_RETRY_WAIT_MS,
+  type OutboxBatch,
+} from './ports.js';
 import { resultChunks } from './result-chunks.js';
 
 export interface BufferedSinkOptions {
@@ -157,10 +162,8 @@ export class BufferedSink implements MetricsSink {
     const rows = new Map<number, OutboxBatch>();
     for (const chunk of rest) for (const batch of chunk.completes) rows.set(batch.id, batch);
     const attempts = Math.max(1, ...[...rows.values()].map((b) => b.attempts + 1));
-    const wait = Math.max(
-      this.#delay(attempts),
-      error instanceof TransportError ? (error.retryAfterMs ?? 0) : 0,
-    );
+    const asked = error instanceof TransportError ? (error.retryAfterMs ?? 0) : 0;
+    const wait = Math.min(Math.max(this.#delay(attempts), asked), OUTBOX_MAX_RETRY_WAIT_MS);
     const retryAt = new Date(this.#options.clock.now().getTime() + wait);
     for (const batch of rows.values())
       await this.#options.outbox.retryLater(this.name, batch.id, message, retryAt);

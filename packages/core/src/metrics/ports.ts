@@ -17,6 +17,12 @@ export interface BatchTransport {
   send(points: readonly MetricPoint[], signal?: AbortSignal): Promise<DeliveryResult>;
 }
 
+/**
+ * The longest a batch may wait for its retry. A retry time (or claim) further ahead than this means the clock went
+ * backwards; outboxes then treat the batch as due rather than stall delivery.
+ */
+export const OUTBOX_MAX_RETRY_WAIT_MS = 60 * 60_000;
+
 export interface DueOptions {
   /**
    * Return the oldest batches even while they wait for their retry time (a new process probing a store that may be

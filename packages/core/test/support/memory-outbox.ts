@@ -1,4 +1,9 @@
-import type { DueOptions, MetricsOutbox, OutboxBatch } from '../../src/metrics/ports.js';
+import {
+  type DueOptions,
+  type MetricsOutbox,
+  OUTBOX_MAX_RETRY_WAIT_MS,
+  type OutboxBatch,
+} from '../../src/metrics/ports.js';
 import type { MetricPoint } from '../../src/model/results.js';
 
 interface Row {
@@ -39,7 +44,9 @@ export class MemoryOutbox implements MetricsOutbox {
   }
   async due(sink: string, now: Date, limit: number, options: DueOptions = {}): Promise<OutboxBatch[]> {
     const rows = this.rows.filter((r) => r.sink === sink);
-    if (!options.ignoreBackoff && (rows[0]?.nextAttemptAt ?? 0) > now.getTime()) return [];
+    const next = rows[0]?.nextAttemptAt ?? 0;
+    const waiting = next > now.getTime() && next <= now.getTime() + OUTBOX_MAX_RETRY_WAIT_MS;
+    if (!options.ignoreBackoff && waiting) return [];
     return rows
       .slice(0, limit)
       .map((r) => ({ id: r.id, points: r.points, attempts: r.attempts, lastError: r.lastError }));
