@@ -8,3 +8,4 @@ export * from './model/state.js';
 export * from './model/status.js';
 export * from './nagios/index.js';
 export * from './ports.js';
+export * from './tickets/index.js';
