@@ -52,7 +52,7 @@ export const versionSchema = patterned(
  * An http(s) URL with a host. Hosts without a dot (localhost, a compose/Kubernetes service name), IPv4 and [IPv6]
  * literals are fine: stores on this machine or a private network are normal.
  */
-/** A URL as it may appear in a message: any user:password@ part masked, so a mistyped secret is not echoed. */
+/** A URL as it may appear in a message, with the user:password@ part masked so a mistyped secret is not echoed. */
 export function redactUrl(value: unknown): unknown {
   return typeof value === 'string' ? value.replace(/\/\/[^/@\s]*@/, '//***@') : value;
 }
