@@ -92,13 +92,20 @@ export function basicAuthHeader(credentials: BasicCredentials): string {
  * With `auth`, every HTTP endpoint requires those Basic credentials.
  */
 export async function startVictoriaMetrics(
-  options: { auth?: BasicCredentials } = {},
+  options: { auth?: BasicCredentials; ports?: { readonly http: number; readonly opentsdb: number } } = {},
 ): Promise<VictoriaMetrics> {
   requireBinary(VICTORIA_METRICS_BIN, 'victoria-metrics');
   const auth = options.auth;
+  const fixed = options.ports;
   const headers: Record<string, string> = auth ? { authorization: basicAuthHeader(auth) } : {};
-  return withFreshPorts(async () => {
-    const [httpPort, opentsdbPort] = [await freePort(), await freePort()];
+  // Fixed ports (a test that points a config at a port first and starts the store there later) get one try.
+  const attempt = fixed
+    ? (start: () => Promise<VictoriaMetrics>) => start()
+    : withFreshPorts<VictoriaMetrics>;
+  return attempt(async () => {
+    const [httpPort, opentsdbPort] = fixed
+      ? [fixed.http, fixed.opentsdb]
+      : [await freePort(), await freePort()];
     const url = `http://127.0.0.1:${httpPort}`;
     const args = [
       `-httpListenAddr=127.0.0.1:${httpPort}`,
