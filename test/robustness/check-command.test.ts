@@ -51,7 +51,11 @@ describe('healops check PKG/CHECK', () => {
     expect((await cli(box, ['check', 'codes/exit-2', box.packages, '--home', box.home])).code).toBe(2);
 
     const status = await cli(box, ['status', '--json', '--home', box.home]);
-    expect(json<{ dot: string; problems: unknown[] }>(status)).toEqual({ dot: 'green', problems: [] });
+    expect(json<{ dot: string; problems: unknown[] }>(status)).toEqual({
+      dot: 'green',
+      problems: [],
+      tickets: { pending: 0, dead: 0 },
+    });
   });
 
   it("exits 2 on an unknown check, listing the package's checks", async () => {

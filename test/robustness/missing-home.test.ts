@@ -5,7 +5,7 @@ import { json } from '../support/cli.js';
 import { addPackage, cli, plugin, sandbox } from './robustness-kit.js';
 
 const EMPTY = {
-  status: { dot: 'green', problems: [] },
+  status: { dot: 'green', problems: [], tickets: { pending: 0, dead: 0 } },
   audit: [],
   metrics: [],
 } as const;

@@ -88,6 +88,6 @@ checks:
     expect(runsOf(f, 'lenient-fix')).toBe(0);
     // Both checks ended ok or recovered, so the run as a whole succeeds.
     expect(run.code).toBe(0);
-    expect(await status(f)).toEqual({ dot: 'green', problems: [] });
+    expect(await status(f)).toEqual({ dot: 'green', problems: [], tickets: { pending: 0, dead: 0 } });
   });
 });

@@ -68,7 +68,7 @@ checks:
     expectInOrder(events, ['hard-fail', 'repair-started', 'repair-finished', 'verify-result', 'recovered']);
     expect(events.some((e) => e.type === 'escalated')).toBe(false);
 
-    expect(await status(f)).toEqual({ dot: 'green', problems: [] });
+    expect(await status(f)).toEqual({ dot: 'green', problems: [], tickets: { pending: 0, dead: 0 } });
   });
 });
 
@@ -129,7 +129,7 @@ checks:
       repair: { attempted: false },
     });
     expect(runsOf(f, 'noop')).toBe(1);
-    expect(await status(f)).toEqual({ dot: 'green', problems: [] });
+    expect(await status(f)).toEqual({ dot: 'green', problems: [], tickets: { pending: 0, dead: 0 } });
 
     const events = await audit(f);
     expect(events.filter((e) => e.type === 'escalated')).toHaveLength(1);

@@ -34,7 +34,7 @@ checks:
     });
     expect(run.code).toBe(1);
     expect(runsOf(f, 'restart')).toBe(0);
-    expect(await status(f)).toEqual({ dot: 'green', problems: [] });
+    expect(await status(f)).toEqual({ dot: 'green', problems: [], tickets: { pending: 0, dead: 0 } });
     const events = await audit(f);
     expect(events.filter((e) => e.type === 'suppressed').map((e) => e.detail?.reason)).toEqual([
       'maintenance',
@@ -106,7 +106,7 @@ checks:
     expect(result.detail).toContain('would repair');
     expect(runsOf(f, 'svc')).toBe(1);
     expect(runsOf(f, 'fix')).toBe(0);
-    expect(await status(f)).toEqual({ dot: 'green', problems: [] });
+    expect(await status(f)).toEqual({ dot: 'green', problems: [], tickets: { pending: 0, dead: 0 } });
     expect(await audit(f)).toEqual([]);
     expect(await metrics(f)).toEqual([]);
   });

@@ -4,9 +4,11 @@ import {
   type CycleObserver,
   DEFAULT_MAX_OUTPUT_BYTES,
   DEFAULT_SINKS,
+  type DeliverySummary,
   type EngineDeps,
   type RunSettings,
   type SinkConfig,
+  type TicketRouteConfig,
   type TimestreamSinkConfig,
 } from '@healops/core';
 import { EnvSecretResolver, LocalExecutor, SystemClock } from '@healops/local';
@@ -14,6 +16,7 @@ import { createSinks } from '@healops/sinks';
 import { openSqliteStore, type SqliteStore } from '@healops/sqlite';
 import { scriptStateDir } from './home.js';
 import { isLocalOwnerGone, localLeaseOwner } from './lease-owner.js';
+import { localTickets } from './local-tickets.js';
 
 /** This machine, as the engine sees it. */
 export const LOCAL_TARGET = 'local';
@@ -33,8 +36,12 @@ export interface LocalEngineOptions {
   readonly observer?: CycleObserver;
   /** The config's `metrics:` section (default: the embedded store only). */
   readonly metrics?: readonly SinkConfig[];
-  /** Told about sink delivery problems (store down, points refused). */
+  /** Told about sink delivery problems (store down, points refused) and ticket delivery problems. */
   readonly onSinkProblem?: (message: string) => void;
+  /** The config's `tickets:` routes (none: problems are recorded but not ticketed). */
+  readonly tickets?: readonly TicketRouteConfig[];
+  /** Told what each ticket delivery pass did. */
+  readonly onTicketPass?: (summary: DeliverySummary) => void;
 }
 
 /** Loaded only when a config names a Timestream sink, so other runs never pay for the AWS SDK. */
@@ -67,6 +74,10 @@ export async function localEngine(home: string, options: LocalEngineOptions): Pr
       timestream: timestreamTransport,
       ...(options.onSinkProblem ? { onProblem: options.onSinkProblem } : {}),
     });
+    const tickets = await localTickets(store, clock, options.tickets ?? [], {
+      ...(options.onSinkProblem ? { onProblem: options.onSinkProblem } : {}),
+      ...(options.onTicketPass ? { onPass: options.onTicketPass } : {}),
+    });
     return {
       store,
       deps: {
@@ -76,6 +87,7 @@ export async function localEngine(home: string, options: LocalEngineOptions): Pr
         sinks,
         clock,
         ...(options.observer ? { observer: options.observer } : {}),
+        ...(tickets ? { tickets: tickets.pipeline } : {}),
       },
       settings: {
         dryRun: options.dryRun,
@@ -84,6 +96,7 @@ export async function localEngine(home: string, options: LocalEngineOptions): Pr
         leaseOwner: localLeaseOwner(),
         isLeaseOwnerGone: (owner) => isLocalOwnerGone(owner),
         runner: `local:${hostname()}`,
+        ticketRoutes: tickets?.routes ?? [],
       },
       close: () => store.close(),
     };

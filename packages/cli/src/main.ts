@@ -1,11 +1,13 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from '@commander-js/extra-typings';
 import { HealOpsError } from '@healops/core';
+import { alarmCommand } from './commands/alarm.js';
 import { auditCommand } from './commands/audit.js';
 import { checkCommand } from './commands/check.js';
 import { metricsCommand } from './commands/metrics.js';
 import { newCommand } from './commands/new.js';
 import { runCommand } from './commands/run.js';
 import { statusCommand } from './commands/status.js';
+import { ticketsCommand, ticketsDeliverCommand, ticketsRetryCommand } from './commands/tickets.js';
 import { validateCommand } from './commands/validate.js';
 import { UsageError, WorkspaceError } from './errors.js';
 import { EXIT } from './exit-codes.js';
@@ -106,6 +108,48 @@ function program(result: { code: number }): Command {
     .option('--json', 'machine-readable output')
     .addOption(homeOption())
     .action(async (opts) => set(await auditCommand(opts)));
+
+  const tickets = root
+    .command('tickets')
+    .description('the ticket outbox: list (default), retry dead-lettered actions, deliver now');
+  tickets
+    .command('list', { isDefault: true })
+    .description('pending, delivered and dead-lettered ticket actions (oldest first)')
+    .option('--state <states>', 'pending, delivered, dead (comma-separated) or all', 'all')
+    .option('--route <name>', 'only this route')
+    .addOption(
+      new Option('--limit <n>', 'at most this many (the most recent)').argParser(positiveInt).default(50),
+    )
+    .option('--json', 'machine-readable output')
+    .addOption(homeOption())
+    .action(async (opts) => set(await ticketsCommand(opts)));
+  tickets
+    .command('retry')
+    .description('re-queue dead-lettered ticket actions (by id or id prefix, or --all)')
+    .argument('[ids...]', 'ticket action ids (the ID column of `healops tickets`)')
+    .option('--all', 'every dead-lettered action')
+    .option('--json', 'machine-readable output')
+    .addOption(homeOption())
+    .action(async (ids: string[], opts) => set(await ticketsRetryCommand(ids, opts)));
+  tickets
+    .command('deliver')
+    .description('deliver pending ticket actions now; exits 1 while any stay pending')
+    .option('--json', 'machine-readable output')
+    .addOption(homeOption())
+    .addOption(configOption())
+    .action(async (opts) => set(await ticketsDeliverCommand(opts)));
+
+  root
+    .command('alarm')
+    .description(
+      'feed a CloudWatch "Alarm State Change" event (JSON file, or - for stdin): ALARM triggers a ticket, OK resolves it',
+    )
+    .argument('<event>', 'the EventBridge event as JSON, or - to read stdin')
+    .option('--severity <level>', 'severity when the alarm names none (critical, error, warning, info)')
+    .option('--json', 'machine-readable output')
+    .addOption(homeOption())
+    .addOption(configOption())
+    .action(async (file: string, opts) => set(await alarmCommand(file, opts)));
 
   root
     .command('new')

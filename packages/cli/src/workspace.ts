@@ -12,6 +12,7 @@ import {
   resolvePackage,
   type SinkConfig,
   type SkippedPackage,
+  type TicketRouteConfig,
 } from '@healops/core';
 import { NodePackageFiles } from '@healops/local';
 import { UsageError } from './errors.js';
@@ -37,6 +38,10 @@ export interface Workspace {
   readonly problems: readonly Diagnostic[];
   /** The config's `metrics:` section, or the default (the embedded store only). */
   readonly metrics: readonly SinkConfig[];
+  /** The config's `tickets:` routes (none by default). */
+  readonly tickets: readonly TicketRouteConfig[];
+  /** The config's `environment:`, when set (used for alarm tickets). */
+  readonly environment?: string;
 }
 
 function diagnosticsOf(error: unknown, file: string): Diagnostic[] {
@@ -54,6 +59,11 @@ async function readConfig(
   if (!existsSync(path)) throw new UsageError(`--config: ${path} not found`);
   // An invalid config file is fatal: its package list and params decide what runs.
   return loadConfig(resolve(path), files);
+}
+
+/** The deployment config alone (for commands that need its routes, not its packages), if there is one. */
+export function loadDeploymentConfig(flag: string | undefined): Promise<LoadedConfig | undefined> {
+  return readConfig(flag, new NodePackageFiles());
 }
 
 function searchPaths(paths: readonly string[], config: LoadedConfig | undefined): string[] {
@@ -122,5 +132,7 @@ export async function loadWorkspace(paths: readonly string[], configFlag?: strin
     skipped,
     problems,
     metrics: config?.config.metrics ?? DEFAULT_SINKS,
+    tickets: config?.config.tickets ?? [],
+    ...(config?.config.environment ? { environment: config.config.environment } : {}),
   };
 }

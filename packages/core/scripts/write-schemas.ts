@@ -1,6 +1,6 @@
 /**
- * Writes the JSON schemas of healops.yaml and healops.config.yaml to <repo>/schemas/.
- * Run after changing packages/core/src/manifest/schema.ts: npx tsx packages/core/scripts/write-schemas.ts
+ * Writes the JSON schemas of healops.yaml, healops.config.yaml and the webhook body to <repo>/schemas/.
+ * Run after changing packages/core/src/manifest/schema.ts or tickets/webhook-body.ts: npx tsx packages/core/scripts/write-schemas.ts
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { renderJsonSchema, SCHEMA_FILES } from '../src/manifest/json-schema.js';

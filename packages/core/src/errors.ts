@@ -33,6 +33,12 @@ export class ManifestError extends HealOpsError {
 
 export class ConfigError extends HealOpsError {}
 
+/**
+ * An EventBridge "CloudWatch Alarm State Change" event that is not one: its message names the source (file, queue
+ * message) and each bad field by path, with the value found.
+ */
+export class AlarmEventError extends HealOpsError {}
+
 /** Optimistic concurrency: the state changed since it was read. */
 export class StateConflictError extends HealOpsError {}
 

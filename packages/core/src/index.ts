@@ -1,3 +1,4 @@
+export * from './delivery/backoff.js';
 export * from './engine/index.js';
 export * from './errors.js';
 export * from './manifest/index.js';

@@ -5,6 +5,7 @@
 import type { CheckKey } from './model/check.js';
 import type { ExecResult, MetricPoint } from './model/results.js';
 import type { AuditEvent, CheckState, Problem } from './model/state.js';
+import type { QueuedTicket } from './tickets/ports.js';
 
 export interface ExecRequest {
   /** Where to run; 'local' for this machine. */
@@ -28,9 +29,10 @@ export interface StateStore {
   load(key: CheckKey): Promise<CheckState | undefined>;
   /**
    * Saves `state` when the stored version equals `expectedVersion` (0 = must not exist yet) and returns the
-   * saved state with version expectedVersion + 1; throws StateConflictError otherwise.
+   * saved state with version expectedVersion + 1; throws StateConflictError otherwise. `tickets` are queued in
+   * the ticket outbox in the same transaction: a problem is never opened or closed without its ticket action.
    */
-  save(state: CheckState, expectedVersion: number): Promise<CheckState>;
+  save(state: CheckState, expectedVersion: number, tickets?: readonly QueuedTicket[]): Promise<CheckState>;
   listStates(): Promise<CheckState[]>;
   openProblems(): Promise<Array<{ key: CheckKey; problem: Problem }>>;
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { formatDiagnostic } from '../src/errors.js';
 import { parseConfig, parseManifest } from '../src/manifest/parse-manifest.js';
 import { brief, yaml } from './support/manifest-text.js';
 
@@ -167,25 +168,91 @@ describe('parseManifest: reports every problem, not the first', () => {
 });
 
 describe('parseConfig', () => {
-  it('accepts a full config, including the reserved metrics and tickets sections', () => {
+  it('accepts a full config, with metrics and the tickets routes of the issue', () => {
     const result = parseConfig(
       yaml`
         packages: [./catalog/linux-base, ./my-packages]
         environment: staging
         params: { http-endpoint: { url: https://example.org/health, retries: 3, verbose: true } }
         metrics: []
-        tickets: [{ kind: later }]
+        tickets:
+          - type: pagerduty
+            routingKey: env:PAGERDUTY_ROUTING_KEY
+            url: https://events.pagerduty.com/v2/enqueue
+            severities: [critical, error]
+          - type: jira
+            baseUrl: https://example.atlassian.net
+            project: OPS
+            issueType: Incident
+            email: env:JIRA_EMAIL
+            apiToken: env:JIRA_API_TOKEN
+            resolveTransition: Done
+          - type: webhook
+            url: https://hooks.example/healops
+            secret: env:HEALOPS_WEBHOOK_SECRET
       `,
       'healops.config.yaml',
     );
     expect(result.diagnostics).toEqual([]);
-    expect(result.value).toEqual({
+    expect(result.value).toMatchObject({
       packages: ['./catalog/linux-base', './my-packages'],
       environment: 'staging',
       params: { 'http-endpoint': { url: 'https://example.org/health', retries: 3, verbose: true } },
       metrics: [],
-      tickets: [{ kind: 'later' }],
     });
+    expect(result.value?.tickets?.map((t) => t.type)).toEqual(['pagerduty', 'jira', 'webhook']);
+  });
+
+  it.each([
+    {
+      name: 'a literal secret',
+      route: '{ type: webhook, url: "https://h.example/x", secret: s3cr3t-value }',
+      message:
+        'tickets[0].secret: expected a secret reference env:NAME, ssm:/path or secretsmanager:name, got a literal value',
+    },
+    {
+      name: 'plain http to another host',
+      route: '{ type: webhook, url: "http://hooks.example/x", secret: "env:S" }',
+      message: 'tickets[0].url: tickets carry secrets and check output: use https (http only to localhost)',
+    },
+    {
+      name: 'credentials in the URL',
+      route: '{ type: webhook, url: "https://u:pw@hooks.example/x", secret: "env:S" }',
+      message: 'credentials must not be written in the URL',
+    },
+    {
+      name: 'an unknown route type',
+      route: '{ type: slack, url: "https://h.example" }',
+      message: 'tickets[0].type',
+    },
+    {
+      name: 'an unknown severity',
+      route: '{ type: pagerduty, routingKey: "env:K", severities: [urgent] }',
+      message: 'tickets[0].severities[0]',
+    },
+    {
+      name: 'a Jira project that is not a key',
+      route:
+        '{ type: jira, baseUrl: "https://x.atlassian.net", project: ops team, issueType: Bug, email: "env:E", apiToken: "env:T" }',
+      message: 'tickets[0].project: expected a Jira project key such as OPS',
+    },
+  ])('rejects a ticket route with $name', ({ route, message }) => {
+    const result = parseConfig(`packages: [x]\ntickets:\n  - ${route}\n`, 'healops.config.yaml');
+    expect(result.value).toBeUndefined();
+    expect(result.diagnostics.map(formatDiagnostic).join('\n')).toContain(message);
+    expect(result.diagnostics.map(formatDiagnostic).join('\n')).not.toContain('pw@');
+  });
+
+  it('rejects two ticket routes with one name', () => {
+    const result = parseConfig(
+      'packages: [x]\ntickets:\n  - { type: pagerduty, routingKey: "env:A" }\n  - { type: pagerduty, routingKey: "env:B" }\n',
+      'healops.config.yaml',
+    );
+    expect(result.diagnostics.map(formatDiagnostic)).toEqual([
+      expect.stringContaining(
+        'tickets[1]: ticket route name "pagerduty" is already used by tickets[0]; give each route its own name',
+      ),
+    ]);
   });
 
   it.each([

@@ -56,7 +56,8 @@ function statusHint(response: HttpPostResponse): string | undefined {
   return undefined;
 }
 
-function safeLocation(location: string): string {
+/** A redirect's target, safe for messages (no credentials, no query). */
+export function safeLocation(location: string): string {
   try {
     const url = new URL(location);
     return `${url.protocol}//${url.host}${url.pathname}`;

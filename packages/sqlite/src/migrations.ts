@@ -109,6 +109,40 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX metric_outbox_sink ON metric_outbox (sink, id, point_count, next_attempt_at, claimed_until);
     `,
   },
+  {
+    version: 5,
+    description: 'ticket outbox (one row per action and route) and ticket links (Jira issue key per problem)',
+    // seq orders the actions of a problem; id is the delivery id receivers deduplicate on. Rows stay after
+    // delivery (the record `healops tickets` shows) until pruned by age.
+    sql: `
+      CREATE TABLE ticket_outbox (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        route TEXT NOT NULL,
+        dedup_key TEXT NOT NULL,
+        action TEXT NOT NULL CHECK (action IN ('trigger', 'update', 'resolve')),
+        event TEXT NOT NULL,
+        state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'delivered', 'dead')),
+        attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+        created_at INTEGER NOT NULL,
+        next_attempt_at INTEGER NOT NULL,
+        claimed_until INTEGER NOT NULL DEFAULT 0,
+        last_attempt_at INTEGER,
+        delivered_at INTEGER,
+        last_error TEXT,
+        ref TEXT
+      ) STRICT;
+      CREATE INDEX ticket_outbox_pending ON ticket_outbox (route, state, dedup_key, seq);
+      CREATE INDEX ticket_outbox_attempts ON ticket_outbox (route, last_attempt_at);
+      CREATE TABLE ticket_link (
+        route TEXT NOT NULL,
+        dedup_key TEXT NOT NULL,
+        ref TEXT NOT NULL,
+        updated_at INTEGER NOT NULL,
+        PRIMARY KEY (route, dedup_key)
+      ) STRICT;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION: number = MIGRATIONS.at(-1)?.version ?? 0;

@@ -9,6 +9,7 @@ import {
   type MetricsReader,
   type MetricsSink,
   type Problem,
+  type QueuedTicket,
   StateConflictError,
   type StateStore,
 } from '@healops/core';
@@ -31,6 +32,7 @@ import {
   type QueryParams,
 } from './query-sql.js';
 import { SqliteOutbox, type SqliteOutboxOptions } from './sqlite-outbox.js';
+import { SqliteTicketOutbox } from './sqlite-ticket-outbox.js';
 import {
   CHECK_STATE_COLUMNS,
   type CheckStateRow,
@@ -40,6 +42,7 @@ import {
   rowToState,
   stateToRow,
 } from './state-row.js';
+import { INSERT_TICKET_SQL, type TicketInsertParams, ticketToRow } from './ticket-row.js';
 
 interface KeyParams {
   readonly package: string;
@@ -79,6 +82,12 @@ export class SqliteStore implements StateStore, AuditLog, MetricsSink, MetricsRe
   readonly #metricQueries = new Map<string, Statement<[QueryParams], MetricPointRow>>();
   readonly #appendAudit: (rows: readonly AuditEventRow[]) => void;
   readonly #writeMetrics: (rows: readonly MetricPointRow[]) => void;
+  readonly #saveState: (
+    row: CheckStateRow,
+    expectedVersion: number,
+    tickets: readonly TicketInsertParams[],
+    what: string,
+  ) => void;
 
   /** `db` must already be configured and migrated (openSqliteStore does both). */
   constructor(db: Database) {
@@ -123,6 +132,21 @@ export class SqliteStore implements StateStore, AuditLog, MetricsSink, MetricsRe
         this.#insertAudit.run(row);
       }
     });
+    const insertTicket = db.prepare(INSERT_TICKET_SQL);
+    this.#saveState = db.transaction(
+      (row: CheckStateRow, expectedVersion: number, tickets: readonly TicketInsertParams[], what: string) => {
+        const result =
+          expectedVersion === 0
+            ? this.#insertState.run(row)
+            : this.#updateState.run({ ...row, expected_version: expectedVersion });
+        if (result.changes === 0) {
+          const conflict =
+            expectedVersion === 0 ? 'it already exists' : `it is no longer at version ${expectedVersion}`;
+          throw new StateConflictError(`check state ${what} was not saved: ${conflict}`);
+        }
+        for (const ticket of tickets) insertTicket.run(ticket);
+      },
+    );
     this.#writeMetrics = db.transaction((rows: readonly MetricPointRow[]) => {
       for (const row of rows) {
         this.#insertMetric.run(row);
@@ -139,22 +163,20 @@ export class SqliteStore implements StateStore, AuditLog, MetricsSink, MetricsRe
     });
   }
 
-  async save(state: CheckState, expectedVersion: number): Promise<CheckState> {
+  /** Saves the state and queues `tickets` in one transaction: both land, or neither. */
+  async save(
+    state: CheckState,
+    expectedVersion: number,
+    tickets: readonly QueuedTicket[] = [],
+  ): Promise<CheckState> {
     return this.#guard('save state', () => {
       if (!Number.isSafeInteger(expectedVersion) || expectedVersion < 0) {
         throw new SqliteStoreError(`expectedVersion must be a non-negative integer, got ${expectedVersion}`);
       }
       const version = expectedVersion + 1;
       const row = stateToRow(state, version);
-      const result =
-        expectedVersion === 0
-          ? this.#insertState.run(row)
-          : this.#updateState.run({ ...row, expected_version: expectedVersion });
-      if (result.changes === 0) {
-        const conflict =
-          expectedVersion === 0 ? 'it already exists' : `it is no longer at version ${expectedVersion}`;
-        throw new StateConflictError(`check state ${describeKey(state.key)} was not saved: ${conflict}`);
-      }
+      const ticketRows = tickets.map((t) => ticketToRow(t, Date.now()));
+      this.#saveState(row, expectedVersion, ticketRows, describeKey(state.key));
       return { ...state, version };
     });
   }
@@ -228,6 +250,13 @@ export class SqliteStore implements StateStore, AuditLog, MetricsSink, MetricsRe
   /** The MetricsOutbox on this store's connection (metric_outbox table). Build it once and keep it. */
   outbox(options: SqliteOutboxOptions = {}): SqliteOutbox {
     return this.#guard('open the metric outbox', () => new SqliteOutbox(this.#db, options));
+  }
+
+  // --- Ticket outbox ---
+
+  /** The TicketOutbox and TicketLinks on this store's connection. Build it once and keep it. */
+  ticketOutbox(): SqliteTicketOutbox {
+    return this.#guard('open the ticket outbox', () => new SqliteTicketOutbox(this.#db));
   }
 
   close(): void {

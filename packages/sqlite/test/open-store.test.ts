@@ -62,6 +62,10 @@ describe('openSqliteStore', () => {
       'metric_point_check_time',
       'metric_point_identity',
       'metric_point_name_time',
+      'ticket_link',
+      'ticket_outbox',
+      'ticket_outbox_attempts',
+      'ticket_outbox_pending',
     ]);
   });
 

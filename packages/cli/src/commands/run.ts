@@ -1,6 +1,7 @@
 import {
   type CycleReport,
   type CycleRequest,
+  type DeliverySummary,
   type EngineDeps,
   formatDiagnostic,
   runCycle,
@@ -48,6 +49,15 @@ function select(ws: Workspace, options: RunOptions): Pick<CycleRequest, 'checks'
   return { checks, skippedPackages };
 }
 
+/** `tickets: 1 delivered, 2 pending (receiver down: healops tickets)`. */
+function ticketSummary(pass: DeliverySummary, pending: number, dead: number): string {
+  const parts = [`${pass.delivered} delivered`];
+  if (pending > 0) parts.push(pc.yellow(`${pending} pending`));
+  if (dead > 0) parts.push(pc.red(`${dead} dead`));
+  const hint = pending + dead > 0 ? pc.dim(' (healops tickets shows why)') : '';
+  return `tickets: ${parts.join(', ')}${hint}`;
+}
+
 function printHuman(report: CycleReport, dryRun: boolean): void {
   out.line();
   out.line(summaryTable(report, out.width()));
@@ -69,9 +79,12 @@ export async function runCommand(paths: readonly string[], options: RunOptions):
   const home = resolveHome(options.home);
   const human = !options.json;
   const warn = (message: string) => out.error(sanitize(`healops: warning: ${message}`));
+  const ticketPasses: DeliverySummary[] = [];
   const engine = await localEngine(home, {
     dryRun: options.dryRun === true,
     metrics: ws.metrics,
+    tickets: ws.tickets,
+    onTicketPass: (summary) => ticketPasses.push(summary),
     onSinkProblem: warn,
     observer: {
       ...(human ? { onOutcome: (o) => out.line(progressLine(o)) } : {}),
@@ -87,8 +100,23 @@ export async function runCommand(paths: readonly string[], options: RunOptions):
     concurrency: options.concurrency,
   };
   try {
-    if (options.once)
-      return await runOnce(engine.deps, request, home, options, ws.problems.map(formatDiagnostic));
+    if (options.once) {
+      const tickets = engine.deps.tickets;
+      const ticketLine = async (): Promise<string | undefined> => {
+        if (!tickets) return undefined;
+        const pass = ticketPasses.at(-1) ?? { delivered: 0, failed: 0, dead: 0 };
+        const { pending, dead } = await tickets.outbox.counts();
+        return ticketSummary(pass, pending, dead);
+      };
+      return await runOnce(
+        engine.deps,
+        request,
+        home,
+        options,
+        ws.problems.map(formatDiagnostic),
+        ticketLine,
+      );
+    }
     return await runForever(engine.deps, request, home, options);
   } finally {
     engine.close();
@@ -121,6 +149,7 @@ async function runOnce(
   home: string,
   options: RunOptions,
   problems: readonly string[],
+  ticketLine: () => Promise<string | undefined>,
 ): Promise<ExitCode> {
   const abort = new AbortController();
   const release = onSignals([
@@ -134,7 +163,11 @@ async function runOnce(
       out.line(pc.dim(`healops: ${request.checks.length} checks and stats jobs, state in ${sanitize(home)}`));
     const report = await runCycle(deps, request, abort.signal);
     if (options.json) out.json(reportJson(report, problems));
-    else printHuman(report, request.dryRun);
+    else {
+      printHuman(report, request.dryRun);
+      const line = await ticketLine();
+      if (line) out.line(line);
+    }
     if (abort.signal.aborted) return EXIT.interrupted;
     // A package that failed to load is a configuration error, even though the valid ones ran.
     return problems.length > 0 ? EXIT.usage : runExitCode(report);

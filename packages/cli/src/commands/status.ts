@@ -1,4 +1,5 @@
-import { statusDot } from '@healops/core';
+import { type Problem, SEVERITIES, statusDot } from '@healops/core';
+import pc from 'picocolors';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { resolveHome } from '../home.js';
 import { openExistingStore } from '../open-store.js';
@@ -11,19 +12,41 @@ export interface StatusOptions {
   readonly json?: boolean;
 }
 
-/** Open problems and the status dot (green / yellow / red). */
+/** `3 open problems (1 critical, 2 warning)`, by severity, most severe first. */
+function problemCounts(problems: ReadonlyArray<{ problem: Problem }>): string {
+  const total = `${problems.length} open problem${problems.length === 1 ? '' : 's'}`;
+  const bySeverity = SEVERITIES.map(
+    (s) => [s, problems.filter((p) => p.problem.severity === s).length] as const,
+  )
+    .filter(([, n]) => n > 0)
+    .map(([s, n]) => `${n} ${s}`);
+  return bySeverity.length > 0 ? `${total} (${bySeverity.join(', ')})` : total;
+}
+
+/** ` · 2 tickets undelivered (1 dead)`, or nothing when every ticket went out. */
+function undeliveredNote(tickets: { pending: number; dead: number }): string {
+  const undelivered = tickets.pending + tickets.dead;
+  if (undelivered === 0) return '';
+  const dead = tickets.dead > 0 ? pc.red(` (${tickets.dead} dead: healops tickets)`) : '';
+  return ` · ${pc.yellow(`${undelivered} ticket${undelivered === 1 ? '' : 's'} undelivered`)}${dead}`;
+}
+
+/** Open problems and the status dot (green / yellow / red), with undelivered tickets. */
 export async function statusCommand(options: StatusOptions): Promise<ExitCode> {
   const store = openExistingStore(resolveHome(options.home), options.home !== undefined);
   if (!store) {
-    if (options.json) out.json({ dot: statusDot([]), problems: [] });
+    if (options.json) out.json({ dot: statusDot([]), problems: [], tickets: { pending: 0, dead: 0 } });
     return EXIT.ok;
   }
   try {
     const problems = await store.openProblems();
     const dot = statusDot(problems);
+    const counts = await store.ticketOutbox().counts();
+    const tickets = { pending: counts.pending, dead: counts.dead };
     if (options.json) {
       out.json({
         dot,
+        tickets,
         problems: problems.map(({ key, problem }) => ({
           package: key.package,
           check: key.check,
@@ -32,9 +55,7 @@ export async function statusCommand(options: StatusOptions): Promise<ExitCode> {
         })),
       });
     } else {
-      out.line(
-        `${DOT_STYLE[dot]('●')} ${dot}: ${problems.length} open problem${problems.length === 1 ? '' : 's'}`,
-      );
+      out.line(`${DOT_STYLE[dot]('●')} ${dot}: ${problemCounts(problems)}${undeliveredNote(tickets)}`);
       if (problems.length > 0) {
         out.line();
         out.line(

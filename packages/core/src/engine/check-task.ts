@@ -8,7 +8,10 @@ import type {
   RepairReport,
   SkipReason,
 } from '../model/results.js';
-import type { AuditEvent, CheckState } from '../model/state.js';
+import type { AuditEvent, CheckState, Problem } from '../model/state.js';
+import type { QueuedTicket } from '../tickets/ports.js';
+import { problemTicket, queueTicket } from '../tickets/problem-ticket.js';
+import type { TicketAction } from '../tickets/ticket-event.js';
 import type { EngineDeps, RunSettings } from './deps.js';
 import { executeCheck } from './execute.js';
 import {
@@ -191,8 +194,61 @@ async function lifecycle(
       message,
       ...(detail ? { detail } : {}),
     });
+  const tickets: QueuedTicket[] = [];
+  const ticket = (
+    action: TicketAction,
+    problem: Problem | null,
+    run: CheckRun,
+    detail: string,
+    repairs: RepairReport['attempts'],
+    at: Date,
+  ): void => {
+    const routes = settings.ticketRoutes ?? [];
+    if (problem === null || routes.length === 0) return;
+    const event = problemTicket({
+      action,
+      key,
+      problem,
+      run,
+      environment: check.environment,
+      detail,
+      repairs,
+      at,
+      ...(check.runbook === undefined ? {} : { runbook: check.runbook }),
+    });
+    tickets.push(...queueTicket(event, routes));
+  };
+  /** Opens a problem (trigger) or refreshes it (update when its reason or status changed). */
+  const escalateAndTicket = (
+    run: CheckRun,
+    reason: string,
+    detail: string,
+    repairs: RepairReport['attempts'],
+    at: Date,
+  ): void => {
+    const wasOpen = state.problem !== null;
+    const transition = escalate(state, run, check, reason, detail, at);
+    apply(transition);
+    if (!wasOpen) {
+      collected.points.push(escalationPoint(check, key.target, at));
+      ticket('trigger', state.problem, run, detail, repairs, at);
+    } else if (transition.events.some((e) => e.type === 'problem-updated')) {
+      ticket('update', state.problem, run, detail, repairs, at);
+    }
+  };
+  /** Closes the open problem, if any, and resolves its ticket. */
+  const recoverAndTicket = (
+    run: CheckRun,
+    how: string,
+    repairs: RepairReport['attempts'],
+    at: Date,
+  ): void => {
+    const open = state.problem;
+    apply(recover(state, run, at, how));
+    ticket('resolve', open, run, how, repairs, at);
+  };
   const persist = async (): Promise<void> => {
-    if (!settings.dryRun) state = await deps.state.save(state, state.version);
+    if (!settings.dryRun) state = await deps.state.save(state, state.version, tickets);
   };
   const verdict = decide(state, first, {
     now,
@@ -205,7 +261,7 @@ async function lifecycle(
   switch (verdict.kind) {
     case 'healthy': {
       const hadProblem = state.problem !== null;
-      apply(recover(state, first, now, 'recovered'));
+      recoverAndTicket(first, 'recovered', [], now);
       await persist();
       return { last: first, outcome: hadProblem ? 'recovered' : 'ok', repair: NO_REPAIR };
     }
@@ -223,9 +279,7 @@ async function lifecycle(
     case 'escalate': {
       note('hard-fail', first.summary);
       note('repair-skipped', `${verdict.reason}: ${verdict.detail}`, { reason: verdict.reason });
-      const wasOpen = state.problem !== null;
-      apply(escalate(state, first, check, verdict.problemReason ?? verdict.reason, verdict.detail, now));
-      if (!wasOpen) collected.points.push(escalationPoint(check, key.target, now));
+      escalateAndTicket(first, verdict.problemReason ?? verdict.reason, verdict.detail, [], now);
       await persist();
       return { last: first, outcome: 'escalated', repair: skipped(verdict.reason), detail: verdict.detail };
     }
@@ -253,7 +307,12 @@ async function lifecycle(
       const at = deps.clock.now();
       if (rounds.succeeded) {
         const hadProblem = state.problem !== null;
-        apply(recover(state, rounds.lastRun, at, `repaired after ${rounds.attempts.length} attempt(s)`));
+        recoverAndTicket(
+          rounds.lastRun,
+          `repaired after ${rounds.attempts.length} attempt(s)`,
+          rounds.attempts,
+          at,
+        );
         if (!hadProblem) {
           collected.events.push({
             time: at.toISOString(),
@@ -274,9 +333,7 @@ async function lifecycle(
       const detail =
         rounds.stop?.detail ??
         `still ${rounds.lastRun.status} after ${rounds.attempts.length} repair attempt(s)`;
-      const wasOpen = state.problem !== null;
-      apply(escalate(state, rounds.lastRun, check, 'repair-failed', detail, at));
-      if (!wasOpen) collected.points.push(escalationPoint(check, key.target, at));
+      escalateAndTicket(rounds.lastRun, 'repair-failed', detail, rounds.attempts, at);
       await persist();
       return { last: rounds.lastRun, outcome: 'escalated', repair: report, detail };
     }

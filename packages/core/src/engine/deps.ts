@@ -2,6 +2,8 @@ import type { CheckKey, ResolvedCheck } from '../model/check.js';
 import type { CheckOutcome } from '../model/results.js';
 import type { AuditEvent } from '../model/state.js';
 import type { AuditLog, Clock, Executor, MetricsSink, StateStore } from '../ports.js';
+import type { TicketRoute } from '../tickets/problem-ticket.js';
+import type { TicketPipeline } from '../tickets/ticket-pipeline.js';
 
 /** Progress hooks for a front end (CLI progress lines, Lambda logs). All optional; errors thrown here are ignored. */
 export interface CycleObserver {
@@ -20,6 +22,8 @@ export interface EngineDeps {
   readonly sinks: readonly MetricsSink[];
   readonly clock: Clock;
   readonly observer?: CycleObserver;
+  /** Delivers queued ticket actions at the end of each cycle (absent: they wait in the outbox). */
+  readonly tickets?: TicketPipeline;
 }
 
 export interface RunSettings {
@@ -33,6 +37,8 @@ export interface RunSettings {
   readonly leaseOwner?: string;
   /** True when a lease owner is known to be gone (its process died), so its lease can be broken early. */
   readonly isLeaseOwnerGone?: (owner: string) => boolean;
+  /** Where problems are ticketed (the config's `tickets:`); none = problems are only recorded. */
+  readonly ticketRoutes?: readonly TicketRoute[];
 }
 
 export const DEFAULT_MAX_OUTPUT_BYTES = 256 * 1024;

@@ -11,9 +11,10 @@ async function safely(deps: EngineDeps, port: string, action: () => Promise<void
 }
 
 /**
- * End of a cycle: deliver what the sinks buffered, then report the run itself — `healops.heartbeat` (so a dead-man
- * alarm notices silence) and each buffering sink's `healops.sink.pending` / `healops.sink.dropped` — through every
- * sink, and deliver that too. A failing sink is reported and never stops the others.
+ * End of a cycle: deliver what the sinks buffered and the queued ticket actions, then report the run itself —
+ * `healops.heartbeat` (so a dead-man alarm notices silence), each buffering sink's `healops.sink.pending` /
+ * `healops.sink.dropped`, and the ticket backlog (`healops.tickets.pending` / `.dead`) — through every sink, and
+ * deliver that too. A failing sink or receiver is reported and never stops the others.
  */
 export async function finishCycle(
   deps: EngineDeps,
@@ -21,11 +22,25 @@ export async function finishCycle(
   at: Date,
   signal?: AbortSignal,
 ): Promise<void> {
-  await Promise.all(deps.sinks.map((sink) => safely(deps, `metrics:${sink.name}`, () => sink.flush(signal))));
+  const tickets = deps.tickets;
+  await Promise.all([
+    ...deps.sinks.map((sink) => safely(deps, `metrics:${sink.name}`, () => sink.flush(signal))),
+    ...(tickets ? [safely(deps, 'tickets', async () => void (await tickets.deliver(signal)))] : []),
+  ]);
   const time = at.toISOString();
   const points: MetricPoint[] = [
     { time, name: METRIC.heartbeat, value: 1, unit: '', dimensions: { runner } },
   ];
+  if (tickets) {
+    await safely(deps, 'tickets', async () => {
+      const counts = await tickets.outbox.counts();
+      const dimensions = { runner };
+      points.push(
+        { time, name: METRIC.ticketsPending, value: counts.pending, unit: 'c', dimensions },
+        { time, name: METRIC.ticketsDead, value: counts.dead, unit: 'c', dimensions },
+      );
+    });
+  }
   for (const sink of deps.sinks) {
     if (!sink.health) continue;
     await safely(deps, `metrics:${sink.name}`, async () => {

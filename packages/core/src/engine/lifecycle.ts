@@ -233,11 +233,14 @@ export function decide(state: CheckState, run: CheckRun, ctx: DecisionContext): 
   return { kind: 'repair' };
 }
 
-/** Opens a problem, or refreshes the open one (same dedup key: one problem, one ticket). */
+/**
+ * Opens a problem, or refreshes the open one (same dedup key: one problem, one ticket). Only the severity of the
+ * check is read, so other problem sources (CloudWatch alarms) open problems the same way.
+ */
 export function escalate(
   state: CheckState,
   run: CheckRun,
-  check: ResolvedCheck,
+  check: Pick<ResolvedCheck, 'severity'>,
   reason: string,
   detail: string,
   now: Date,

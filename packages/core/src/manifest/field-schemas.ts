@@ -177,3 +177,30 @@ export const timezoneSchema = z
 
 /** A parameter value as written in YAML; numbers and booleans become strings. */
 export const paramValueSchema = z.union([z.string(), z.number(), z.boolean()]);
+
+/**
+ * A superRefine for a list whose items are keyed by `name` (default: their `type`), e.g. metrics sinks and ticket
+ * routes: a second item with a name already taken is an issue on that item.
+ */
+export function uniqueItemNames(section: string, noun: string) {
+  return (
+    items: ReadonlyArray<{ readonly type: string; readonly name?: string | undefined }>,
+    ctx: z.RefinementCtx,
+  ) => {
+    const seen = new Map<string, number>();
+    items.forEach((item, index) => {
+      const name = item.name ?? item.type;
+      const first = seen.get(name);
+      if (first === undefined) {
+        seen.set(name, index);
+        return;
+      }
+      ctx.addIssue({
+        code: 'custom',
+        path: item.name ? [index, 'name'] : [index],
+        input: name,
+        message: `${noun} name "${name}" is already used by ${section}[${first}]; give each ${noun.split(' ').at(-1)} its own name`,
+      });
+    });
+  };
+}

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { sinkListSchema } from '../metrics/sink-config.js';
+import { ticketRouteListSchema } from '../tickets/ticket-config.js';
 import {
   commandSchema,
   countSchema,
@@ -177,10 +178,9 @@ export const configSchema = z
     metrics: sinkListSchema
       .optional()
       .meta({ description: 'Where metrics go (several at once); default: [{ type: sqlite }]' }),
-    tickets: z
-      .array(z.unknown())
-      .optional()
-      .meta({ description: 'Reserved for ticket sinks (not read yet)' }),
+    tickets: ticketRouteListSchema.optional().meta({
+      description: 'Where problems are paged or filed (PagerDuty, Jira, signed webhooks); default: none',
+    }),
   })
   .meta({ title: 'HealOps deployment config (healops.config.yaml)' });
 

@@ -1,12 +1,8 @@
+import { retryWait } from '../delivery/backoff.js';
 import { TransportError } from '../errors.js';
 import type { MetricPoint } from '../model/results.js';
 import type { Clock, MetricsSink, SinkHealth } from '../ports.js';
-import {
-  type BatchTransport,
-  type MetricsOutbox,
-  OUTBOX_MAX_RETRY_WAIT_MS,
-  type OutboxBatch,
-} from './ports.js';
+import type { BatchTransport, MetricsOutbox, OutboxBatch } from './ports.js';
 import { resultChunks } from './result-chunks.js';
 
 export interface BufferedSinkOptions {
@@ -162,8 +158,7 @@ export class BufferedSink implements MetricsSink {
     const rows = new Map<number, OutboxBatch>();
     for (const chunk of rest) for (const batch of chunk.completes) rows.set(batch.id, batch);
     const attempts = Math.max(1, ...[...rows.values()].map((b) => b.attempts + 1));
-    const asked = error instanceof TransportError ? (error.retryAfterMs ?? 0) : 0;
-    const wait = Math.min(Math.max(this.#delay(attempts), asked), OUTBOX_MAX_RETRY_WAIT_MS);
+    const wait = retryWait(attempts, this.#options.backoff ?? DEFAULT_BACKOFF, error);
     const retryAt = new Date(this.#options.clock.now().getTime() + wait);
     for (const batch of rows.values())
       await this.#options.outbox.retryLater(this.name, batch.id, message, retryAt);
@@ -176,11 +171,6 @@ export class BufferedSink implements MetricsSink {
     const dropped = this.#dropped;
     this.#dropped = 0;
     return { pending: await this.#options.outbox.pending(this.name), dropped };
-  }
-
-  #delay(attempt: number): number {
-    const { baseMs, maxMs } = this.#options.backoff ?? DEFAULT_BACKOFF;
-    return Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
   }
 
   #problem(message: string): void {

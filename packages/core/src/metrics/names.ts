@@ -8,6 +8,8 @@ export const METRIC = {
   heartbeat: 'healops.heartbeat',
   sinkPending: 'healops.sink.pending',
   sinkDropped: 'healops.sink.dropped',
+  ticketsPending: 'healops.tickets.pending',
+  ticketsDead: 'healops.tickets.dead',
   perfPrefix: 'healops.perf.',
 } as const;
 

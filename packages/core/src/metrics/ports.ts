@@ -21,7 +21,7 @@ export interface BatchTransport {
  * The longest a batch may wait for its retry. A retry time (or claim) further ahead than this means the clock went
  * backwards; outboxes then treat the batch as due rather than stall delivery.
  */
-export const OUTBOX_MAX_RETRY_WAIT_MS = 60 * 60_000;
+export { OUTBOX_MAX_RETRY_WAIT_MS } from '../delivery/backoff.js';
 
 export interface DueOptions {
   /**

@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { countSchema, durationSchema, redactUrl, urlSchema } from '../manifest/field-schemas.js';
+import {
+  countSchema,
+  durationSchema,
+  redactUrl,
+  uniqueItemNames,
+  urlSchema,
+} from '../manifest/field-schemas.js';
 import { secretRefSchema } from './secret-ref.js';
 
 const SINK_NAME_PATTERN = '^[a-z][a-z0-9-]{0,63}$';
@@ -98,23 +104,7 @@ export type OpentsdbSinkConfig = z.output<typeof opentsdbSinkSchema>;
 export type EmfSinkConfig = z.output<typeof emfSinkSchema>;
 
 /** The `metrics:` list: sink names (default: the type) key the buffer and the healops.sink.* metrics, so unique. */
-export const sinkListSchema = z.array(sinkConfigSchema).superRefine((sinks, ctx) => {
-  const seen = new Map<string, number>();
-  sinks.forEach((sink, index) => {
-    const name = 'name' in sink && sink.name ? sink.name : sink.type;
-    const first = seen.get(name);
-    if (first === undefined) {
-      seen.set(name, index);
-      return;
-    }
-    ctx.addIssue({
-      code: 'custom',
-      path: 'name' in sink && sink.name ? [index, 'name'] : [index],
-      input: name,
-      message: `sink name "${name}" is already used by metrics[${first}]; give each sink its own name`,
-    });
-  });
-});
+export const sinkListSchema = z.array(sinkConfigSchema).superRefine(uniqueItemNames('metrics', 'sink'));
 
 /** Default when a config has no `metrics:` section: the embedded store only. */
 export const DEFAULT_SINKS: readonly SinkConfig[] = [{ type: 'sqlite' }];

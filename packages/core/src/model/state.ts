@@ -56,6 +56,9 @@ export const AUDIT_EVENTS = [
   'flapping-started',
   'flapping-stopped',
   'skipped',
+  'ticket-delivered',
+  'ticket-dead',
+  'alarm',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENTS)[number];
 

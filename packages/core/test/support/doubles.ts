@@ -11,6 +11,7 @@ import type {
   MetricsSink,
   StateStore,
 } from '../../src/ports.js';
+import type { QueuedTicket } from '../../src/tickets/ports.js';
 
 const id = (k: CheckKey) => `${k.package}/${k.check}/${k.target}`;
 
@@ -18,16 +19,19 @@ const id = (k: CheckKey) => `${k.package}/${k.check}/${k.target}`;
 export class MemoryStore implements StateStore, AuditLog {
   readonly states = new Map<string, CheckState>();
   readonly events: AuditEvent[] = [];
+  /** Ticket actions queued with state saves, in order. */
+  readonly tickets: QueuedTicket[] = [];
 
   async load(key: CheckKey) {
     return this.states.get(id(key));
   }
-  async save(state: CheckState, expectedVersion: number) {
+  async save(state: CheckState, expectedVersion: number, tickets: readonly QueuedTicket[] = []) {
     const current = this.states.get(id(state.key));
     if ((current?.version ?? 0) !== expectedVersion)
       throw new StateConflictError(`stale version ${expectedVersion}`);
     const saved = { ...state, version: expectedVersion + 1 };
     this.states.set(id(state.key), saved);
+    this.tickets.push(...tickets);
     return saved;
   }
   async listStates() {
