@@ -177,7 +177,7 @@ describe('deliverTickets', () => {
     expect(transport.sent.map((s) => s.at)).toEqual([
       '2026-03-01T10:00:00.000Z',
       '2026-03-01T10:00:00.000Z',
-      '2026-03-01T10:01:00.000Z',
+      '2026-03-01T10:01:00.500Z',
     ]);
 
     const short = await setup([
@@ -205,6 +205,21 @@ describe('deliverTickets', () => {
     const transport = new ScriptedTransport([], 2);
     expect(await t.run({ pd: via(transport) })).toEqual({ delivered: 0, failed: 0, dead: 0 });
     expect(transport.sent).toEqual([]);
+  });
+
+  it('frees a slot taken by an earlier process when that send leaves the window, not a minute from now', async () => {
+    const t = await setup([
+      ['a', 'trigger', 'k1'],
+      ['b', 'trigger', 'k2'],
+    ]);
+    await t.run(
+      { pd: via(new ScriptedTransport([], 1)) },
+      { deadline: new Date(t.clock.now().getTime() + 1) },
+    );
+    t.clock.advance(50_000);
+    const transport = new ScriptedTransport([], 1, [], t.clock);
+    expect(await t.run({ pd: via(transport) })).toEqual({ delivered: 1, failed: 0, dead: 0 });
+    expect(transport.sent.map((s) => s.at)).toEqual(['2026-03-01T10:01:00.500Z']);
   });
 
   it('scrubs the transport’s secrets from stored errors and reports', async () => {

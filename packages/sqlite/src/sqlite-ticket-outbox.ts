@@ -40,7 +40,7 @@ export class SqliteTicketOutbox implements TicketOutbox, TicketLinks {
   readonly #counts: Statement<[], { readonly state: string; readonly n: number }>;
   readonly #attemptsSince: Statement<
     [{ readonly route: string; readonly since: number }],
-    { readonly n: number }
+    { readonly at: number }
   >;
   readonly #getLink: Statement<[LinkKey], { readonly ref: string }>;
   readonly #setLink: Statement<[LinkKey & { readonly ref: string; readonly at: number }]>;
@@ -81,7 +81,8 @@ export class SqliteTicketOutbox implements TicketOutbox, TicketLinks {
     );
     this.#counts = db.prepare('SELECT state, COUNT(*) AS n FROM ticket_outbox GROUP BY state');
     this.#attemptsSince = db.prepare(
-      'SELECT COUNT(*) AS n FROM ticket_outbox WHERE route = @route AND last_attempt_at >= @since',
+      `SELECT last_attempt_at AS at FROM ticket_outbox WHERE route = @route AND last_attempt_at >= @since
+       ORDER BY last_attempt_at`,
     );
     this.#getLink = db.prepare('SELECT ref FROM ticket_link WHERE route = @route AND dedup_key = @dedup_key');
     this.#setLink = db.prepare(
@@ -189,8 +190,12 @@ export class SqliteTicketOutbox implements TicketOutbox, TicketLinks {
   async retryDead(ids: readonly string[] | undefined, now: Date): Promise<number> {
     return this.#guard('re-queue dead ticket actions', () => {
       const ms = dateToEpochMs(now, 'retry now');
+      // A dead action with a later live one for its problem (say, a trigger whose resolve went out) is superseded:
+      // sending it now would reopen what is over.
       const update = `UPDATE ticket_outbox SET state = 'pending', attempts = 0, next_attempt_at = @now,
-        claimed_until = 0 WHERE state = 'dead'`;
+        claimed_until = 0 WHERE state = 'dead' AND NOT EXISTS (SELECT 1 FROM ticket_outbox l
+          WHERE l.route = ticket_outbox.route AND l.dedup_key = ticket_outbox.dedup_key
+            AND l.seq > ticket_outbox.seq AND l.state != 'dead')`;
       if (ids === undefined) return this.#db.prepare(update).run({ now: ms }).changes;
       const run = this.#db.transaction(() => {
         const one = this.#db.prepare(`${update} AND id = @id`);
@@ -211,10 +216,10 @@ export class SqliteTicketOutbox implements TicketOutbox, TicketLinks {
     });
   }
 
-  async attemptsSince(route: string, since: Date): Promise<number> {
-    return this.#guard('count recent ticket sends', () => {
-      return this.#attemptsSince.get({ route, since: dateToEpochMs(since, 'since') })?.n ?? 0;
-    });
+  async attemptsSince(route: string, since: Date): Promise<Date[]> {
+    return this.#guard('read recent ticket sends', () =>
+      this.#attemptsSince.all({ route, since: dateToEpochMs(since, 'since') }).map((r) => new Date(r.at)),
+    );
   }
 
   /** Deletes delivered actions delivered before `before` (pending and dead ones stay); returns how many. */

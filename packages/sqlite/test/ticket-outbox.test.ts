@@ -126,6 +126,22 @@ describe('SqliteTicketOutbox retries', () => {
     expect(await outbox.counts()).toEqual({ pending: 2, delivered: 1, dead: 0 });
   });
 
+  it('leaves a dead action superseded by a later live one of its problem dead', async () => {
+    const outbox = open(home()).ticketOutbox();
+    await outbox.enqueue(
+      [queued('t', 'trigger'), queued('r', 'resolve'), queued('x', 'trigger', 'other')],
+      T0,
+    );
+    await outbox.claimDue('pd', T0, 10, CLAIM);
+    await outbox.markFailed('t', 'down for hours', { dead: true }, at(1));
+    await outbox.markFailed('x', 'refused', { dead: true }, at(1));
+    await outbox.claimDue('pd', at(2), 10, CLAIM);
+    await outbox.markDelivered('r', at(3), null);
+    expect(await outbox.retryDead(undefined, at(4))).toBe(1);
+    expect((await outbox.list({ states: ['dead'] })).map((r) => r.id)).toEqual(['t']);
+    expect((await outbox.list({ states: ['pending'] })).map((r) => r.id)).toEqual(['x']);
+  });
+
   it('will not record a failure for an action that is not pending', async () => {
     const outbox = open(home()).ticketOutbox();
     await outbox.enqueue([queued('a', 'trigger')], T0);
@@ -156,9 +172,9 @@ describe('SqliteTicketOutbox records', () => {
     await outbox.enqueue([queued('a', 'trigger', 'k1'), queued('b', 'trigger', 'k2')], T0);
     await outbox.markDelivered('a', at(1_000), null);
     await outbox.markFailed('b', 'down', { retryAt: at(90_000), countAttempt: true }, at(30_000));
-    expect(await outbox.attemptsSince('pd', at(0))).toBe(2);
-    expect(await outbox.attemptsSince('pd', at(10_000))).toBe(1);
-    expect(await outbox.attemptsSince('jira', at(0))).toBe(0);
+    expect(await outbox.attemptsSince('pd', at(0))).toEqual([at(1_000), at(30_000)]);
+    expect(await outbox.attemptsSince('pd', at(10_000))).toEqual([at(30_000)]);
+    expect(await outbox.attemptsSince('jira', at(0))).toEqual([]);
   });
 
   it('prunes only delivered actions older than the cut', async () => {

@@ -53,9 +53,14 @@ export const TICKET_DELIVERY_DEFAULTS = {
   quickBackoff: { baseMs: 1_000, maxMs: 4_000 },
   backoff: { baseMs: 60_000, maxMs: 60 * 60_000 },
   claimBatch: 25,
-  /** A claim outlives the pass by this much (a send in flight at the deadline still finishes under it). */
-  claimMarginMs: 2 * 60_000,
+  /** A claim outlives the pass's last possible send by this much. */
+  claimMarginMs: 60_000,
+  /** Longest one send may take when the transport does not say (a request timeout). */
+  maxSendMs: 60_000,
 } as const;
+
+/** A minute, plus a margin for the receiver's clock: a rate "per minute" must hold on its clock too. */
+const RATE_WINDOW_MS = 60_500;
 
 type Outcome = 'delivered' | 'failed' | 'dead' | 'stopped';
 
@@ -89,16 +94,21 @@ async function deliverRoute(
       ? undefined
       : new RateWindow(
           rate,
-          60_000,
-          await outbox.attemptsSince(route, new Date(start.getTime() - 60_000)),
-          start,
+          RATE_WINDOW_MS,
+          await outbox.attemptsSince(route, new Date(start.getTime() - RATE_WINDOW_MS)),
         );
   let probing = options.probe ?? false;
   let receiverUp = false;
   while (!stopped(options)) {
     const now = clock.now();
+    // The claim must outlive every send this pass may still start, each with its quick retries, so no other
+    // deliverer takes a record whose send is still in flight.
+    const sendMs = delivery.transport.maxSendMs ?? TICKET_DELIVERY_DEFAULTS.maxSendMs;
+    const quickTries = options.quickTries ?? TICKET_DELIVERY_DEFAULTS.quickTries;
     const claimMs =
-      Math.max(0, options.deadline.getTime() - now.getTime()) + TICKET_DELIVERY_DEFAULTS.claimMarginMs;
+      Math.max(0, options.deadline.getTime() - now.getTime()) +
+      quickTries * (sendMs + TICKET_DELIVERY_DEFAULTS.quickBackoff.maxMs) +
+      TICKET_DELIVERY_DEFAULTS.claimMarginMs;
     const batch = await outbox.claimDue(route, now, probing ? 1 : TICKET_DELIVERY_DEFAULTS.claimBatch, {
       claimMs,
       ignoreBackoff: probing || receiverUp,
@@ -158,20 +168,13 @@ async function deliverOne(
   let lastError: unknown;
   for (let attempt = 1; attempt <= quickTries; attempt++) {
     window?.record(clock.now());
+    let result: { readonly ref: string | null };
     try {
-      const result = await delivery.transport.send(record, {
+      result = await delivery.transport.send(record, {
         links: options.links,
         now: clock.now(),
         ...(options.signal ? { signal: options.signal } : {}),
       });
-      const at = clock.now();
-      await outbox.markDelivered(record.id, at, result.ref);
-      await audit(options, record, at, 'ticket-delivered', deliveredMessage(record, route, result.ref), {
-        route,
-        deliveryId: record.id,
-        ref: result.ref,
-      });
-      return 'delivered';
     } catch (error) {
       lastError = error;
       if (!isRetryable(error)) break;
@@ -179,12 +182,24 @@ async function deliverOne(
       if (attempt === quickTries || clock.now().getTime() + wait >= options.deadline.getTime()) break;
       await clock.sleep(wait, options.signal);
       if (options.signal?.aborted) break;
+      continue;
     }
+    // Sent: a failure to record it now is the store's, not the receiver's — it must not send the action again.
+    const at = clock.now();
+    await outbox.markDelivered(record.id, at, result.ref);
+    await audit(options, record, at, 'ticket-delivered', deliveredMessage(record, route, result.ref), {
+      route,
+      deliveryId: record.id,
+      ref: result.ref,
+    });
+    return 'delivered';
   }
   const at = clock.now();
   const message = scrubSecrets(messageOf(lastError), secrets);
-  const attempts = record.attempts + 1;
-  if (!isRetryable(lastError) || attempts >= delivery.maxAttempts) {
+  // A probe ahead of the retry time keeps the schedule it had: frequent runs must not burn through the attempts.
+  const early = probe && Date.parse(record.nextAttemptAt) > at.getTime();
+  const attempts = record.attempts + (early ? 0 : 1);
+  if (!isRetryable(lastError) || (!early && attempts >= delivery.maxAttempts)) {
     const why = isRetryable(lastError)
       ? `gave up after ${attempts} delivery passes`
       : 'refused by the receiver';
@@ -207,8 +222,6 @@ async function deliverOne(
     );
     return 'dead';
   }
-  // A probe ahead of the retry time keeps the schedule it had: frequent runs must not burn through the attempts.
-  const early = probe && Date.parse(record.nextAttemptAt) > at.getTime();
   const backoff = options.backoff ?? TICKET_DELIVERY_DEFAULTS.backoff;
   const retryAt = early
     ? new Date(Date.parse(record.nextAttemptAt))

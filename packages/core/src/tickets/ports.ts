@@ -77,11 +77,18 @@ export interface TicketOutbox {
   release(ids: readonly string[]): Promise<void>;
   /** Oldest first. */
   list(query: TicketListQuery): Promise<TicketRecord[]>;
-  /** Dead records back to pending, due now, with a fresh attempt count; `ids` undefined = all. Returns how many. */
+  /**
+   * Dead records back to pending, due now, with a fresh attempt count; `ids` undefined = all. A dead record with a
+   * later pending or delivered one for the same route and problem is superseded and stays dead (re-sending a
+   * trigger whose resolve went out would reopen a closed incident). Returns how many were re-queued.
+   */
   retryDead(ids: readonly string[] | undefined, now: Date): Promise<number>;
   counts(): Promise<Readonly<Record<TicketState, number>>>;
-  /** Requests sent on `route` since `since` (delivered or not): the seed of a per-route rate limit. */
-  attemptsSince(route: string, since: Date): Promise<number>;
+  /**
+   * When actions on `route` were last tried, for those tried since `since` (delivered or not), oldest first: the
+   * seed of a per-route rate limit shared with earlier processes.
+   */
+  attemptsSince(route: string, since: Date): Promise<Date[]>;
 }
 
 /** What a receiver calls the ticket of a problem on a route (Jira: the issue key), kept between runs. */
@@ -105,6 +112,8 @@ export interface TicketSendContext {
 export interface TicketTransport {
   /** Most requests per minute this route may send (PagerDuty: 120 per routing key). */
   readonly ratePerMinute?: number;
+  /** Longest one send can take (its requests times their timeout): claims are sized from it. */
+  readonly maxSendMs?: number;
   send(record: TicketRecord, context: TicketSendContext): Promise<{ readonly ref: string | null }>;
   /** Secret values this transport holds, to scrub from error messages before they are stored or shown. */
   readonly secrets?: readonly string[];

@@ -1,16 +1,18 @@
 /**
- * A sliding-window rate limit: at most `limit` sends per `windowMs`. Seeded with sends made before this process
- * started (read from the outbox), counted as if made at `start`, so a new process does not burst past the limit.
+ * A sliding-window rate limit: at most `limit` sends per `windowMs`. Seeded with the times of sends made before
+ * this process started (read from the outbox), so a new process neither bursts past the limit nor waits longer
+ * than the window needs.
  */
 export class RateWindow {
   readonly #limit: number;
   readonly #windowMs: number;
   readonly #times: number[] = [];
 
-  constructor(limit: number, windowMs: number, earlier: number, start: Date) {
+  constructor(limit: number, windowMs: number, earlier: readonly Date[] = []) {
     this.#limit = limit;
     this.#windowMs = windowMs;
-    for (let i = 0; i < Math.min(earlier, limit); i++) this.#times.push(start.getTime());
+    for (const time of earlier) this.#times.push(time.getTime());
+    this.#times.sort((a, b) => a - b);
   }
 
   /** How long until a send is allowed (0 = now). */

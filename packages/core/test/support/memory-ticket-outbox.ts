@@ -95,6 +95,14 @@ export class MemoryTicketOutbox implements TicketOutbox, TicketLinks {
     let n = 0;
     for (const row of this.rows) {
       if (row.state !== 'dead' || (ids && !ids.includes(row.id))) continue;
+      const superseded = this.rows.some(
+        (l) =>
+          l.route === row.route &&
+          l.event.dedupKey === row.event.dedupKey &&
+          l.seq > row.seq &&
+          l.state !== 'dead',
+      );
+      if (superseded) continue;
       Object.assign(row, {
         state: 'pending',
         attempts: 0,
@@ -113,9 +121,13 @@ export class MemoryTicketOutbox implements TicketOutbox, TicketLinks {
   }
 
   async attemptsSince(route: string, since: Date) {
-    return this.rows.filter(
-      (r) => r.route === route && r.lastAttemptAt !== null && Date.parse(r.lastAttemptAt) >= since.getTime(),
-    ).length;
+    return this.rows
+      .filter(
+        (r) =>
+          r.route === route && r.lastAttemptAt !== null && Date.parse(r.lastAttemptAt) >= since.getTime(),
+      )
+      .map((r) => new Date(r.lastAttemptAt ?? 0))
+      .sort((a, b) => a.getTime() - b.getTime());
   }
 
   async getLink(route: string, dedupKey: string) {

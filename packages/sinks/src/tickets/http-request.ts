@@ -19,6 +19,8 @@ export interface HttpRequest {
   readonly body?: string | Uint8Array;
   readonly timeoutMs: number;
   readonly signal?: AbortSignal;
+  /** How messages name the endpoint (default describeEndpoint): a webhook path may itself be a secret. */
+  readonly where?: string;
 }
 
 export interface HttpResponse {
@@ -32,10 +34,15 @@ export function describeEndpoint(url: URL): string {
   return `${url.protocol}//${url.host}${url.pathname}`;
 }
 
+/** Scheme and host only: for URLs whose path may carry a token (Slack- or Teams-style webhook URLs). */
+export function describeHost(url: URL): string {
+  return `${url.protocol}//${url.host}/…`;
+}
+
 export async function httpRequest(request: HttpRequest): Promise<HttpResponse> {
   const timeout = AbortSignal.timeout(request.timeoutMs);
   const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
-  const where = describeEndpoint(request.url);
+  const where = request.where ?? describeEndpoint(request.url);
   if (request.url.username !== '' || request.url.password !== '') {
     // fetch refuses them too, quoting the whole URL: say it without the credentials.
     throw new TransportError(
@@ -67,7 +74,11 @@ export async function httpRequest(request: HttpRequest): Promise<HttpResponse> {
       throw new TransportError(`request to ${where} aborted`, { retryable: true, cause: error });
     }
     // A reason that quotes the URL would carry its query: name the endpoint instead.
-    const reason = networkReason(error).split(request.url.href).join(where);
+    const reason = networkReason(error)
+      .split(request.url.href)
+      .join(where)
+      .split(request.url.pathname.length > 1 ? request.url.pathname : '\u0000')
+      .join('/…');
     throw new TransportError(`cannot reach ${where}: ${reason}`, {
       retryable: true,
       cause: error,

@@ -10,7 +10,7 @@ import {
   TransportError,
 } from '@healops/core';
 import { describeEndpoint, type HttpMethod, type HttpResponse, httpRequest } from './http-request.js';
-import { ticketStatusError } from './ticket-status.js';
+import { configRefusal, ticketStatusError } from './ticket-status.js';
 
 // Files one Jira Cloud issue per problem (REST v3) and keeps it current: a recurrence comments on the open issue,
 // a recovery transitions it (by name) and comments. The open issue is found through the local link first (verified
@@ -60,11 +60,16 @@ export class JiraTransport implements TicketTransport {
     if (!base.pathname.endsWith('/')) base.pathname = `${base.pathname}/`;
     this.#base = base;
     const credential = Buffer.from(`${options.email}:${options.apiToken}`, 'utf8').toString('base64');
-    this.secrets = [options.apiToken, credential];
+    this.secrets = [options.apiToken, credential, options.email];
     this.#headers = {
       authorization: `Basic ${credential}`,
       accept: 'application/json',
     };
+  }
+
+  /** A send makes at most five requests (look up, search, create or transitions + transition + comment). */
+  get maxSendMs(): number {
+    return 5 * this.#options.timeoutMs;
   }
 
   async send(record: TicketRecord, context: TicketSendContext): Promise<{ readonly ref: string | null }> {
@@ -76,7 +81,7 @@ export class JiraTransport implements TicketTransport {
       return { ref: found.key };
     }
     const key = await this.#create(event, context);
-    await context.links.setLink(record.route, event.dedupKey, key, context.now);
+    await this.#remember(context, record.route, event.dedupKey, key, context.now);
     return { ref: key };
   }
 
@@ -89,7 +94,7 @@ export class JiraTransport implements TicketTransport {
     if (!found.done) refusal = await this.#transition(found.key, context);
     await this.#comment(found.key, event, context);
     if (refusal !== undefined) throw refusal;
-    await context.links.setLink(record.route, event.dedupKey, null, context.now);
+    await this.#remember(context, record.route, event.dedupKey, null, context.now);
     return { ref: found.key };
   }
 
@@ -109,10 +114,10 @@ export class JiraTransport implements TicketTransport {
       const current = await this.#issueStatus(linked, context);
       if (current !== undefined && (acceptDone || !current.done)) return current;
       // Deleted, or closed by a human: the link is stale.
-      await context.links.setLink(route, dedupKey, null, context.now);
+      await this.#remember(context, route, dedupKey, null, context.now);
     }
     const searched = await this.#searchOpen(record.event, context);
-    if (searched !== undefined) await context.links.setLink(route, dedupKey, searched.key, context.now);
+    if (searched !== undefined) await this.#remember(context, route, dedupKey, searched.key, context.now);
     return searched;
   }
 
@@ -134,7 +139,7 @@ export class JiraTransport implements TicketTransport {
     const url = this.#url('rest/api/3/search/jql');
     const body = jiraSearchOpen(event.dedupKey, this.#options.project, this.#options.labelPrefix);
     const response = await this.#request('POST', url, body, context);
-    this.#expectSuccess('search for the open issue', url, response, context);
+    this.#expectSuccess('search for the open issue', url, response, context, /./);
     const issues = arrayAt(parseJson(response.text), ['issues']);
     if (issues === undefined) throw this.#unreadable('search for the open issue', url);
     // Ordered by created ASC: the oldest open issue is the problem's issue if a race ever opened two.
@@ -150,7 +155,13 @@ export class JiraTransport implements TicketTransport {
       ...(this.#options.labelPrefix === undefined ? {} : { labelPrefix: this.#options.labelPrefix }),
     });
     const response = await this.#request('POST', url, body, context);
-    this.#expectSuccess(`create an issue in ${this.#options.project}`, url, response, context);
+    this.#expectSuccess(
+      `create an issue in ${this.#options.project}`,
+      url,
+      response,
+      context,
+      /project|issue ?type/i,
+    );
     const key = stringAt(parseJson(response.text), ['key']);
     if (key === undefined) throw this.#unreadable(`create an issue in ${this.#options.project}`, url);
     return key;
@@ -206,10 +217,32 @@ export class JiraTransport implements TicketTransport {
     });
   }
 
+  /**
+   * Saves (or forgets) the problem's issue key. Best effort: the issue exists in Jira whatever happens here, and a
+   * failure must not fail the send (a retry would open a second issue); without the link the next action searches.
+   */
+  async #remember(context: TicketSendContext, route: string, dedupKey: string, key: string | null, at: Date) {
+    try {
+      await context.links.setLink(route, dedupKey, key, at);
+    } catch {
+      // The outbox still records the key as the action's ref.
+    }
+  }
+
   /** Throws the TransportError for a response that is not a 2xx, with Jira's own words (secrets removed). */
-  #expectSuccess(what: string, url: URL, response: HttpResponse, context: TicketSendContext): void {
-    const error = ticketStatusError(describeEndpoint(url), response, context.now, this.secrets);
-    if (error === undefined) return;
+  #expectSuccess(
+    what: string,
+    url: URL,
+    response: HttpResponse,
+    context: TicketSendContext,
+    /** A refusal matching this names the route's configuration (project, issue type): kept, not dead-lettered. */
+    misconfigured?: RegExp,
+  ): void {
+    const status = ticketStatusError(describeEndpoint(url), response, context.now, this.secrets);
+    if (status === undefined) return;
+    const error = misconfigured
+      ? configRefusal(status, misconfigured, 'check the route’s project and issueType')
+      : status;
     const hint =
       response.status === 401 || response.status === 403
         ? ' (Jira: the route’s email with an Atlassian API token for it, and that account’s project permissions)'

@@ -7,7 +7,7 @@ import {
 } from '@healops/core';
 import { describeEndpoint, httpRequest } from './http-request.js';
 import { ticketEndpoint } from './ticket-endpoint.js';
-import { ticketStatusError } from './ticket-status.js';
+import { configRefusal, ticketStatusError } from './ticket-status.js';
 
 export interface PagerDutyTransportOptions {
   /** The Events API v2 enqueue URL (PAGERDUTY_EVENTS_URL; EU accounts may use events.eu.pagerduty.com). */
@@ -39,6 +39,10 @@ export class PagerDutyTransport implements TicketTransport {
     this.secrets = [options.routingKey];
   }
 
+  get maxSendMs(): number {
+    return this.#timeoutMs;
+  }
+
   /** Where events go (no query), for messages. */
   get endpoint(): string {
     return describeEndpoint(this.#url);
@@ -54,7 +58,12 @@ export class PagerDutyTransport implements TicketTransport {
       ...(context.signal ? { signal: context.signal } : {}),
     });
     const error = ticketStatusError(this.endpoint, response, context.now, this.secrets);
-    if (error) throw error;
+    if (error)
+      throw configRefusal(
+        error,
+        /invalid routing[ _]key|'routing_key'/i,
+        'check the route’s routingKey (an Events API v2 key)',
+      );
     return { ref: pagerDutyDedupKey(record.event.dedupKey) };
   }
 }

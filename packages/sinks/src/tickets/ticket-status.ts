@@ -42,6 +42,19 @@ export function ticketStatusError(
   });
 }
 
+/**
+ * A refusal that names the route's configuration (PagerDuty: "Invalid routing key"; Jira: an unknown project or
+ * issue type) is a misconfiguration, not a bad action: kept for a later pass with `hint`, so fixing the config
+ * loses nothing. Other errors pass through unchanged.
+ */
+export function configRefusal(error: TransportError, pattern: RegExp, hint: string): TransportError {
+  if (error.retryable || !pattern.test(error.message)) return error;
+  return new TransportError(
+    `${error.message.replace('the receiver refused this action: it is not retried', 'refused as misconfigured')}; ${hint}; kept for a later try`,
+    { retryable: true, cause: error },
+  );
+}
+
 function statusHint(response: HttpPostResponse): string | undefined {
   const { status } = response;
   if (ticketRefuses(status)) return 'the receiver refused this action: it is not retried';

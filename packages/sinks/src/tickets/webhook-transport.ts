@@ -5,7 +5,7 @@ import {
   WEBHOOK_TYPE_BY_ACTION,
   webhookBody,
 } from '@healops/core';
-import { describeEndpoint, httpRequest } from './http-request.js';
+import { describeHost, httpRequest } from './http-request.js';
 import { ticketEndpoint } from './ticket-endpoint.js';
 import { ticketStatusError } from './ticket-status.js';
 import { signWebhook, WEBHOOK_HEADERS } from './webhook-signature.js';
@@ -35,9 +35,13 @@ export class WebhookTransport implements TicketTransport {
     this.secrets = [options.secret];
   }
 
-  /** Where deliveries go (no query), for messages. */
+  /** Where deliveries go, for messages: the host only, as webhook paths often carry a token. */
   get endpoint(): string {
-    return describeEndpoint(this.#url);
+    return describeHost(this.#url);
+  }
+
+  get maxSendMs(): number {
+    return this.#timeoutMs;
   }
 
   async send(record: TicketRecord, context: TicketSendContext): Promise<{ readonly ref: string | null }> {
@@ -54,6 +58,7 @@ export class WebhookTransport implements TicketTransport {
         [WEBHOOK_HEADERS.signature]: signWebhook(this.#secret, timestamp, body),
       },
       body,
+      where: this.endpoint,
       timeoutMs: this.#timeoutMs,
       ...(context.signal ? { signal: context.signal } : {}),
     });

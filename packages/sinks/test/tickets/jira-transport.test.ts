@@ -387,16 +387,28 @@ describe('JiraTransport errors', () => {
       method: 'POST',
       path: '/rest/api/3/issue',
       status: 400,
-      body: jiraError(['Issue type is not valid for this project.'], {
-        priority: 'Priority name is invalid',
-      }),
+      body: jiraError(['Summary is too long.'], { priority: 'Priority name is invalid' }),
     });
     const error = await failure(send(transport, links, record('trigger')));
     expect(error.retryable).toBe(false);
     expect(error.message).toContain('Jira: cannot create an issue in OPS');
-    expect(error.message).toContain('Issue type is not valid for this project.');
+    expect(error.message).toContain('Summary is too long.');
     expect(error.message).toContain('priority: Priority name is invalid');
     expect(links.link()).toBeUndefined();
+  });
+
+  it('400 naming the project or issue type is a misconfiguration: kept for a later try, with a hint', async () => {
+    const { jira, transport, links } = await start();
+    jira.failNext({
+      method: 'POST',
+      path: '/rest/api/3/issue',
+      status: 400,
+      body: jiraError(['Issue type is not valid for this project.'], {}),
+    });
+    const error = await failure(send(transport, links, record('trigger')));
+    expect(error.retryable).toBe(true);
+    expect(error.message).toContain('Issue type is not valid for this project.');
+    expect(error.message).toContain('check the route’s project and issueType');
   });
 
   it('an unreadable success answer (not Jira at that URL) is retryable and names the base URL', async () => {
@@ -419,7 +431,7 @@ describe('JiraTransport errors', () => {
 
   it('never puts the API token or the basic credential in a message, even when Jira echoes them', async () => {
     const { jira, transport, links } = await start();
-    expect(transport.secrets).toEqual([TOKEN, CREDENTIAL]);
+    expect(transport.secrets).toEqual([TOKEN, CREDENTIAL, EMAIL]);
     const echo = jiraError([`bad header Authorization: Basic ${CREDENTIAL}`], { token: TOKEN });
     const messages: string[] = [];
     for (const status of [400, 401, 403, 500]) {

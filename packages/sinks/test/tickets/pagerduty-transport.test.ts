@@ -86,13 +86,27 @@ describe('PagerDutyTransport delivery', () => {
 
 describe('PagerDutyTransport failures', () => {
   it('an event PagerDuty refuses (400) is not retryable and carries PagerDuty’s errors', async () => {
-    const { receiver, transport } = await pagerDuty({ routingKey: 'too-short-key-1234' });
+    const { receiver, transport } = await pagerDuty();
+    receiver.script({
+      status: 400,
+      body: JSON.stringify({
+        status: 'invalid event',
+        message: 'Event object is invalid',
+        errors: ["'payload.summary' is too long"],
+      }),
+    });
     const error = await transportFailure(transport.send(trigger, sendContext()));
     expect(error.retryable).toBe(false);
     expect(error.message).toMatch(/^HTTP 400 from http:\/\/127\.0\.0\.1:\d+\/v2\/enqueue; /);
-    expect(error.message).toContain(
-      "server said: Event object is invalid: Length of 'routing_key' is incorrect (should be 32 characters)",
-    );
+    expect(error.message).toContain("server said: Event object is invalid: 'payload.summary' is too long");
+  });
+
+  it('a 400 about the routing key is a misconfiguration: kept for a later try, key never quoted', async () => {
+    const { receiver, transport } = await pagerDuty({ routingKey: 'too-short-key-1234' });
+    const error = await transportFailure(transport.send(trigger, sendContext()));
+    expect(error.retryable).toBe(true);
+    expect(error.message).toContain("Length of 'routing_key' is incorrect (should be 32 characters)");
+    expect(error.message).toContain('check the route’s routingKey');
     expect(error.message).not.toContain('too-short-key-1234');
     expect(receiver.problems).toEqual([]);
     expect(receiver.alerts.size).toBe(0);

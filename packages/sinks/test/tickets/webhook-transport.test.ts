@@ -147,7 +147,7 @@ describe('WebhookTransport failures', () => {
     const error = await transportFailure(transport.send(ticketRecord(), sendContext(NOW)));
     expect(error.retryable).toBe(retryable);
     expect(error.message).toMatch(
-      new RegExp(`^HTTP ${status} from http://127\\.0\\.0\\.1:\\d+/hooks/healops; .*server said: scripted`),
+      new RegExp(`^HTTP ${status} from http://127\\.0\\.0\\.1:\\d+/…; .*server said: scripted`),
     );
   });
 
@@ -164,7 +164,9 @@ describe('WebhookTransport failures', () => {
     await receiver.down();
     const error = await transportFailure(transport.send(ticketRecord(), sendContext(NOW)));
     expect(error.retryable).toBe(true);
-    expect(error.message).toMatch(/cannot reach http:\/\/127\.0\.0\.1:\d+\/hooks\/healops: .*ECONNREFUSED/);
+    expect(error.message).toMatch(/cannot reach http:\/\/127\.0\.0\.1:\d+\/…: .*ECONNREFUSED/);
+    // The path may carry a token (Slack-style URLs): messages name the host only.
+    expect(error.message).not.toContain('/hooks/healops');
   });
 
   it('an answer slower than the timeout is retryable', async () => {
@@ -172,7 +174,7 @@ describe('WebhookTransport failures', () => {
     receiver.script({ status: 204, delayMs: 2_000 });
     const error = await transportFailure(transport.send(ticketRecord(), sendContext(NOW)));
     expect(error.retryable).toBe(true);
-    expect(error.message).toMatch(/no answer from .*\/hooks\/healops within 100 ms/);
+    expect(error.message).toMatch(/no answer from http:\/\/127\.0\.0\.1:\d+\/… within 100 ms/);
   });
 
   it.each([400, 500])(
