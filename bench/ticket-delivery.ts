@@ -697,8 +697,8 @@ async function main(): Promise<void> {
       'Simulated, not waited for: the clock skips every sleep of the deliverer (adds it at once) and otherwise runs at\n' +
         'real speed, so drained s (time of the last send after the start) includes the real HTTP and SQLite time;\n' +
         'real ms = how long the simulation took. A pass is one ticketPipeline.deliver() at the end of a cycle.\n' +
-        'max in 60 s = most sends started within 60 s. The limiter starts send n+120 exactly 60.000 s after its\n' +
-        'mark for send n (no margin), so 121 shows when a send started 1 ms after that mark.',
+        'max in 60 s = most sends started within 60 s. The limiter starts send n+120 60.5 s after send n\n' +
+        '(half a second of margin for the receiver’s clock), so this should never exceed the rate.',
     );
   } finally {
     await receiver.stop();
