@@ -1,31 +1,14 @@
-import { HealOpsError, StateConflictError } from '../errors.js';
+import { StateConflictError } from '../errors.js';
 import type { CheckKey, MaintenanceWindow, ResolvedCheck } from '../model/check.js';
-import type {
-  CheckOutcome,
-  CheckRun,
-  MetricPoint,
-  Outcome,
-  RepairReport,
-  SkipReason,
-} from '../model/results.js';
-import type { AuditEvent, CheckState, Problem } from '../model/state.js';
-import type { QueuedTicket } from '../tickets/ports.js';
-import { problemTicket, queueTicket } from '../tickets/problem-ticket.js';
-import type { TicketAction } from '../tickets/ticket-event.js';
+import type { CheckOutcome, CheckRun, RepairReport, SkipReason } from '../model/results.js';
+import type { CheckState } from '../model/state.js';
 import type { EngineDeps, RunSettings } from './deps.js';
 import { executeCheck } from './execute.js';
-import {
-  decide,
-  escalate,
-  initialState,
-  isFailure,
-  leaseHeldElsewhere,
-  recordResult,
-  recover,
-  type Transition,
-} from './lifecycle.js';
-import { escalationPoint, runPoints } from './points.js';
-import { DEFAULT_LEASE_OWNER, repairRounds } from './repair-rounds.js';
+import { decide, initialState, isFailure, leaseHeldElsewhere, recordResult } from './lifecycle.js';
+import { runPoints } from './points.js';
+import { DEFAULT_LEASE_OWNER } from './repair-rounds.js';
+import { type Decided, repairFailure } from './repair-step.js';
+import { type Collected, StateChanges } from './state-changes.js';
 
 export interface TaskInput {
   readonly check: ResolvedCheck;
@@ -35,24 +18,12 @@ export interface TaskInput {
   readonly maintenance: (now: Date) => MaintenanceWindow | undefined;
 }
 
-export interface Collected {
-  readonly events: AuditEvent[];
-  readonly points: MetricPoint[];
-}
-
 const NO_REPAIR: RepairReport = { attempted: false, succeeded: false, skippedReason: null, attempts: [] };
 /** How often a decision is re-made on fresh state when another runner wrote it in between. */
 const CONFLICT_RETRIES = 3;
 
 function skipped(reason: SkipReason): RepairReport {
   return { ...NO_REPAIR, skippedReason: reason };
-}
-
-interface Decided {
-  readonly last: CheckRun;
-  readonly outcome: Outcome;
-  readonly repair: RepairReport;
-  readonly detail?: string;
 }
 
 /**
@@ -136,29 +107,38 @@ export async function runCheckTask(
   }
 }
 
-/** Load, record, decide, act, persist — on the state as stored now. */
-async function lifecycle(
+/** What the evaluation of a result leaves to do: nothing more, or the repair (now, or by the repair Lambda). */
+export type Evaluated =
+  | { readonly kind: 'decided'; readonly decided: Decided }
+  | { readonly kind: 'repair'; readonly changes: StateChanges };
+
+/**
+ * Load, record, decide — on the state as stored now — and carry out every verdict but `repair`, saving the state
+ * with its ticket actions. A `repair` verdict comes back with the recorded (not yet saved) state: the local loop
+ * repairs at once (repairFailure); the check Lambda saves it and hands the target to the repair Lambda.
+ */
+export async function evaluateResult(
   deps: EngineDeps,
   settings: RunSettings,
   input: TaskInput,
   first: CheckRun,
   collected: Collected,
-  signal?: AbortSignal,
-): Promise<Decided> {
+): Promise<Evaluated> {
   const { check } = input;
   const key = first.key;
   const stored = (await deps.state.load(key)) ?? initialState(key);
   const now = deps.clock.now();
   const owner = settings.leaseOwner ?? DEFAULT_LEASE_OWNER;
+  const decided = (d: Decided): Evaluated => ({ kind: 'decided', decided: d });
   if (leaseHeldElsewhere(stored, now, owner, settings.isLeaseOwnerGone)) {
     // Another runner is repairing this target right now: report what we saw, write nothing.
     const failing = first.status === 'unknown' || isFailure(first.status, check.failOn);
-    return {
+    return decided({
       last: first,
       outcome: failing ? 'suppressed' : 'ok',
       repair: NO_REPAIR,
       detail: `a repair is in progress by ${stored.repairLeaseOwner ?? 'another HealOps run'} (lease until ${stored.repairLeaseUntil})`,
-    };
+    });
   }
   const broken = stored.repairLeaseUntil !== null;
   if (broken) {
@@ -180,77 +160,8 @@ async function lifecycle(
     : stored;
   const recorded = recordResult(released, first, check, now);
   collected.events.push(...recorded.events);
-  let state: CheckState = recorded.state;
-  const apply = (t: Transition): void => {
-    state = t.state;
-    collected.events.push(...t.events);
-  };
-  const note = (type: AuditEvent['type'], message: string, detail?: Record<string, unknown>) =>
-    collected.events.push({
-      time: now.toISOString(),
-      type,
-      key,
-      status: first.status,
-      message,
-      ...(detail ? { detail } : {}),
-    });
-  const tickets: QueuedTicket[] = [];
-  const ticket = (
-    action: TicketAction,
-    problem: Problem | null,
-    run: CheckRun,
-    detail: string,
-    repairs: RepairReport['attempts'],
-    at: Date,
-  ): void => {
-    const routes = settings.ticketRoutes ?? [];
-    if (problem === null || routes.length === 0) return;
-    const event = problemTicket({
-      action,
-      key,
-      problem,
-      run,
-      environment: check.environment,
-      detail,
-      repairs,
-      at,
-      ...(check.runbook === undefined ? {} : { runbook: check.runbook }),
-    });
-    tickets.push(...queueTicket(event, routes));
-  };
-  /** Opens a problem (trigger) or refreshes it (update when its reason or status changed). */
-  const escalateAndTicket = (
-    run: CheckRun,
-    reason: string,
-    detail: string,
-    repairs: RepairReport['attempts'],
-    at: Date,
-  ): void => {
-    const wasOpen = state.problem !== null;
-    const transition = escalate(state, run, check, reason, detail, at);
-    apply(transition);
-    if (!wasOpen) {
-      collected.points.push(escalationPoint(check, key.target, at));
-      ticket('trigger', state.problem, run, detail, repairs, at);
-    } else if (transition.events.some((e) => e.type === 'problem-updated')) {
-      ticket('update', state.problem, run, detail, repairs, at);
-    }
-  };
-  /** Closes the open problem, if any, and resolves its ticket. */
-  const recoverAndTicket = (
-    run: CheckRun,
-    how: string,
-    repairs: RepairReport['attempts'],
-    at: Date,
-  ): void => {
-    const open = state.problem;
-    apply(recover(state, run, at, how));
-    ticket('resolve', open, run, how, repairs, at);
-  };
-  const persist = async (): Promise<void> => {
-    if (!settings.dryRun) state = await deps.state.save(state, state.version, tickets);
-  };
-  const verdict = decide(state, first, {
+  const changes = new StateChanges(deps, settings, check, collected, recorded.state);
+  const verdict = decide(changes.state, first, {
     now,
     check,
     failingParents: await input.failingParents(),
@@ -260,82 +171,62 @@ async function lifecycle(
 
   switch (verdict.kind) {
     case 'healthy': {
-      const hadProblem = state.problem !== null;
-      recoverAndTicket(first, 'recovered', [], now);
-      await persist();
-      return { last: first, outcome: hadProblem ? 'recovered' : 'ok', repair: NO_REPAIR };
+      const hadProblem = changes.state.problem !== null;
+      changes.recover(first, 'recovered', [], now);
+      await changes.persist();
+      return decided({ last: first, outcome: hadProblem ? 'recovered' : 'ok', repair: NO_REPAIR });
     }
     case 'soft-fail':
-      note('soft-fail', `${first.summary} (${verdict.detail})`);
-      await persist();
-      return { last: first, outcome: 'soft-fail', repair: NO_REPAIR, detail: verdict.detail };
+      changes.note('soft-fail', now, first.status, `${first.summary} (${verdict.detail})`);
+      await changes.persist();
+      return decided({ last: first, outcome: 'soft-fail', repair: NO_REPAIR, detail: verdict.detail });
     case 'unknown':
-      await persist();
-      return { last: first, outcome: 'unknown', repair: skipped('unknown-status'), detail: verdict.detail };
+      await changes.persist();
+      return decided({
+        last: first,
+        outcome: 'unknown',
+        repair: skipped('unknown-status'),
+        detail: verdict.detail,
+      });
     case 'suppress':
-      note('suppressed', `${verdict.reason}: ${verdict.detail}`, { reason: verdict.reason });
-      await persist();
-      return { last: first, outcome: 'suppressed', repair: skipped(verdict.reason), detail: verdict.detail };
-    case 'escalate': {
-      note('hard-fail', first.summary);
-      note('repair-skipped', `${verdict.reason}: ${verdict.detail}`, { reason: verdict.reason });
-      escalateAndTicket(first, verdict.problemReason ?? verdict.reason, verdict.detail, [], now);
-      await persist();
-      return { last: first, outcome: 'escalated', repair: skipped(verdict.reason), detail: verdict.detail };
-    }
-    case 'repair': {
-      const repair = check.repair;
-      if (repair === undefined)
-        throw new HealOpsError(`${key.package}/${key.check}: repair verdict without a repair`);
-      note('hard-fail', first.summary);
-      const rounds = await repairRounds(
-        deps,
-        settings,
-        check,
-        repair,
-        { state, run: first },
-        collected,
-        signal,
-      );
-      state = rounds.state;
-      const report: RepairReport = {
-        attempted: rounds.attempts.length > 0,
-        succeeded: rounds.succeeded,
-        skippedReason: rounds.stop?.kind === 'policy' ? rounds.stop.reason : null,
-        attempts: rounds.attempts,
-      };
-      const at = deps.clock.now();
-      if (rounds.succeeded) {
-        const hadProblem = state.problem !== null;
-        recoverAndTicket(
-          rounds.lastRun,
-          `repaired after ${rounds.attempts.length} attempt(s)`,
-          rounds.attempts,
-          at,
-        );
-        if (!hadProblem) {
-          collected.events.push({
-            time: at.toISOString(),
-            type: 'recovered',
-            key,
-            status: rounds.lastRun.status,
-            message: `repaired after ${rounds.attempts.length} attempt(s): ${rounds.lastRun.summary}`,
-          });
-        }
-        await persist();
-        return { last: rounds.lastRun, outcome: 'recovered', repair: report };
-      }
-      if (rounds.stop?.kind === 'interrupted') {
-        // Stopped by the operator: release the lease and keep the record, but do not page anyone for it.
-        await persist();
-        return { last: rounds.lastRun, outcome: 'unknown', repair: report, detail: rounds.stop.detail };
-      }
-      const detail =
-        rounds.stop?.detail ??
-        `still ${rounds.lastRun.status} after ${rounds.attempts.length} repair attempt(s)`;
-      escalateAndTicket(rounds.lastRun, 'repair-failed', detail, rounds.attempts, at);
-      await persist();
-      return { last: rounds.lastRun, outcome: 'escalated', repair: report, detail };
-    }
+      changes.note('suppressed', now, first.status, `${verdict.reason}: ${verdict.detail}`, {
+        reason: verdict.reason,
+      });
+      await changes.persist();
+      return decided({
+        last: first,
+        outcome: 'suppressed',
+        repair: skipped(verdict.reason),
+        detail: verdict.detail,
+      });
+    case 'escalate':
+      changes.note('hard-fail', now, first.status, first.summary);
+      changes.note('repair-skipped', now, first.status, `${verdict.reason}: ${verdict.detail}`, {
+        reason: verdict.reason,
+      });
+      changes.escalate(first, verdict.problemReason ?? verdict.reason, verdict.detail, [], now);
+      await changes.persist();
+      return decided({
+        last: first,
+        outcome: 'escalated',
+        repair: skipped(verdict.reason),
+        detail: verdict.detail,
+      });
+    case 'repair':
+      return { kind: 'repair', changes };
   }
+}
+
+/** The whole lifecycle in one process: evaluate, and repair at once when the verdict says so. */
+async function lifecycle(
+  deps: EngineDeps,
+  settings: RunSettings,
+  input: TaskInput,
+  first: CheckRun,
+  collected: Collected,
+  signal?: AbortSignal,
+): Promise<Decided> {
+  const evaluated = await evaluateResult(deps, settings, input, first, collected);
+  if (evaluated.kind === 'decided') return evaluated.decided;
+  return repairFailure(deps, settings, input.check, evaluated.changes, first, signal);
 }

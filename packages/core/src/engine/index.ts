@@ -9,5 +9,7 @@ export * from './interpret.js';
 export * from './lifecycle.js';
 export * from './limit.js';
 export * from './points.js';
+export * from './repair-step.js';
 export * from './schedule-loop.js';
+export * from './state-changes.js';
 export * from './status-dot.js';
