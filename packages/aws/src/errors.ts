@@ -8,3 +8,12 @@ export class AwsAdapterError extends HealOpsError {}
  * names the reference, never a value.
  */
 export class SecretUnavailableError extends HealOpsError {}
+
+/** An SSM Run Command call failed (after the client's own retries). */
+export class SsmRunnerError extends HealOpsError {}
+
+/**
+ * A DynamoStore operation failed: the message names the operation and the table (and the SDK error's name), never
+ * an item's content. Version conflicts are StateConflictError instead.
+ */
+export class DynamoStoreError extends HealOpsError {}

@@ -1,8 +1,23 @@
 export { AwsSecretResolver, type AwsSecretResolverOptions } from './aws-secret-resolver.js';
-export { AwsAdapterError, SecretUnavailableError } from './errors.js';
+export { DynamoStore, type DynamoStoreOptions } from './dynamo/dynamo-store.js';
+export { createDynamoClient } from './dynamo/dynamo-table.js';
+export { DynamoTicketOutbox } from './dynamo/dynamo-ticket-outbox.js';
+export { DYNAMO_KEYS, DYNAMO_TABLE_SCHEMA, dynamoCreateTableInput } from './dynamo/table-schema.js';
+export { AwsAdapterError, DynamoStoreError, SecretUnavailableError, SsmRunnerError } from './errors.js';
 export {
   POWERTOOLS_EMF_LIMITS,
   PowertoolsEmfSink,
   type PowertoolsEmfSinkOptions,
 } from './powertools-emf-sink.js';
+export { createSsmClient, type SsmClientOptions } from './ssm/ssm-client.js';
+export {
+  type CollectResult,
+  type FinishedInvocation,
+  type SentCommand,
+  type SsmBlastRadius,
+  type SsmJob,
+  SsmRunner,
+} from './ssm/ssm-runner.js';
+export { isTerminalStatus, SSM_TERMINAL_STATUSES, type SsmOutcome, ssmExecResult } from './ssm/ssm-status.js';
+export { SSM_MAX_INSTANCE_IDS, type SsmTargets, sendTargets } from './ssm/ssm-targets.js';
 export { TimestreamTransport, type TimestreamTransportOptions } from './timestream-transport.js';

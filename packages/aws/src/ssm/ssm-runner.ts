@@ -1,0 +1,186 @@
+import {
+  type CommandInvocation,
+  type CommandPlugin,
+  GetCommandInvocationCommand,
+  ListCommandInvocationsCommand,
+  SendCommandCommand,
+  type SSMClient,
+} from '@aws-sdk/client-ssm';
+import { SsmRunnerError } from '../errors.js';
+import { isTerminalStatus, type SsmOutcome } from './ssm-status.js';
+import { type SsmTargets, sendTargets } from './ssm-targets.js';
+
+/** What one job sends: a HealOps package document, its parameters (job id, env, stdin, timeout). */
+export interface SsmJob {
+  readonly documentName: string;
+  readonly documentVersion?: string;
+  readonly parameters: Readonly<Record<string, readonly string[]>>;
+  /** How long SSM keeps trying to deliver to an offline host (SendCommand TimeoutSeconds). */
+  readonly deliveryTimeoutSeconds: number;
+  readonly comment?: string;
+}
+
+/** The blast radius: how many hosts at once, and after how many errors SSM stops sending. */
+export interface SsmBlastRadius {
+  /** A number ("10") or a percentage ("10%"). */
+  readonly maxConcurrency: string;
+  readonly maxErrors: string;
+}
+
+export interface SentCommand {
+  readonly commandId: string;
+  readonly targetCount: number;
+}
+
+export interface FinishedInvocation {
+  readonly commandId: string;
+  readonly instanceId: string;
+  readonly outcome: SsmOutcome;
+}
+
+export interface CollectResult {
+  readonly finished: readonly FinishedInvocation[];
+  /** Invocations not finished yet (known to SSM so far). */
+  readonly pending: number;
+}
+
+/** ListCommandInvocations' page size limit. */
+export const SSM_LIST_PAGE = 50;
+/** Where SSM cuts a plugin's output in a listing. */
+export const SSM_LIST_OUTPUT_LIMIT = 2_500;
+/** GetCommandInvocation's limits for stdout and stderr. */
+export const SSM_STDOUT_LIMIT = 24_000;
+export const SSM_STDERR_LIMIT = 8_000;
+const ERROR_SEPARATOR = '\n----------ERROR-------\n';
+const TRUNCATED_MARKER = '---Output truncated---';
+const SKIPPED = 'Step execution skipped';
+
+/**
+ * Runs HealOps jobs on fleets through SSM Run Command with as few API calls as the limits allow: one SendCommand per
+ * 50 instance ids (one for a tag or resource-group target), results collected a page of 50 invocations at a time
+ * with their output (ListCommandInvocations, Details), and GetCommandInvocation only for an invocation whose
+ * output the listing cut. Throttling is retried by the client's retry strategy (create it with createSsmClient).
+ */
+export class SsmRunner {
+  constructor(private readonly client: SSMClient) {}
+
+  async send(job: SsmJob, targets: SsmTargets, radius: SsmBlastRadius): Promise<SentCommand[]> {
+    const sent: SentCommand[] = [];
+    for (const target of sendTargets(targets)) {
+      const response = await this.#call('SendCommand', () =>
+        this.client.send(
+          new SendCommandCommand({
+            DocumentName: job.documentName,
+            ...(job.documentVersion ? { DocumentVersion: job.documentVersion } : {}),
+            Parameters: Object.fromEntries(Object.entries(job.parameters).map(([k, v]) => [k, [...v]])),
+            TimeoutSeconds: job.deliveryTimeoutSeconds,
+            MaxConcurrency: radius.maxConcurrency,
+            MaxErrors: radius.maxErrors,
+            ...(job.comment ? { Comment: job.comment.slice(0, 100) } : {}),
+            ...target,
+          }),
+        ),
+      );
+      const commandId = response.Command?.CommandId;
+      if (!commandId) throw new SsmRunnerError(`SendCommand for ${job.documentName} returned no command id`);
+      sent.push({ commandId, targetCount: response.Command?.TargetCount ?? 0 });
+    }
+    return sent;
+  }
+
+  /** One pass over a command's invocations: those finished and not in `seen`, with their full output. */
+  async collect(command: SentCommand, seen: ReadonlySet<string> = new Set()): Promise<CollectResult> {
+    const finished: FinishedInvocation[] = [];
+    let pending = 0;
+    let nextToken: string | undefined;
+    do {
+      const page = await this.#call('ListCommandInvocations', () =>
+        this.client.send(
+          new ListCommandInvocationsCommand({
+            CommandId: command.commandId,
+            Details: true,
+            MaxResults: SSM_LIST_PAGE,
+            ...(nextToken ? { NextToken: nextToken } : {}),
+          }),
+        ),
+      );
+      for (const invocation of page.CommandInvocations ?? []) {
+        const instanceId = invocation.InstanceId;
+        if (!instanceId || seen.has(instanceId)) continue;
+        if (!isTerminalStatus(invocation.Status)) {
+          pending++;
+          continue;
+        }
+        finished.push({
+          commandId: command.commandId,
+          instanceId,
+          outcome: await this.#outcome(command.commandId, instanceId, invocation),
+        });
+      }
+      nextToken = page.NextToken;
+    } while (nextToken);
+    return { finished, pending };
+  }
+
+  async #outcome(commandId: string, instanceId: string, invocation: CommandInvocation): Promise<SsmOutcome> {
+    const status = invocation.Status;
+    if (!isTerminalStatus(status))
+      throw new SsmRunnerError(`invocation ${commandId}/${instanceId} is not finished`);
+    const plugin = ranPlugin(invocation.CommandPlugins ?? []);
+    const listed = plugin?.Output ?? '';
+    const cut = listed.includes(TRUNCATED_MARKER) || listed.length >= SSM_LIST_OUTPUT_LIMIT;
+    const split = splitOutput(listed);
+    const base = {
+      status,
+      statusDetails: invocation.StatusDetails ?? plugin?.StatusDetails ?? status,
+      responseCode: plugin?.ResponseCode,
+      durationMs: duration(plugin),
+    };
+    if (!cut || !plugin?.Name) return { ...base, ...split, truncated: false };
+    const full = await this.#call('GetCommandInvocation', () =>
+      this.client.send(
+        new GetCommandInvocationCommand({
+          CommandId: commandId,
+          InstanceId: instanceId,
+          PluginName: plugin.Name,
+        }),
+      ),
+    );
+    const stdout = full.StandardOutputContent ?? split.stdout;
+    const stderr = full.StandardErrorContent ?? split.stderr;
+    return {
+      ...base,
+      stdout,
+      stderr,
+      truncated: stdout.length >= SSM_STDOUT_LIMIT || stderr.length >= SSM_STDERR_LIMIT,
+    };
+  }
+
+  async #call<T>(operation: string, send: () => Promise<T>): Promise<T> {
+    try {
+      return await send();
+    } catch (error) {
+      const name = error instanceof Error ? error.name : 'Error';
+      const message = error instanceof Error ? error.message : String(error);
+      throw new SsmRunnerError(`SSM ${operation} failed: ${name}: ${message}`, { cause: error });
+    }
+  }
+}
+
+/** The plugin (step) that ran on this host: the documents carry one step per platform, the other is skipped. */
+function ranPlugin(plugins: readonly CommandPlugin[]): CommandPlugin | undefined {
+  return plugins.find((p) => !(p.Output ?? '').startsWith(SKIPPED)) ?? plugins[0];
+}
+
+function splitOutput(output: string): { stdout: string; stderr: string } {
+  const clean = output.replace(TRUNCATED_MARKER, '').trimEnd();
+  const at = clean.indexOf(ERROR_SEPARATOR);
+  if (at < 0) return { stdout: clean, stderr: '' };
+  return { stdout: clean.slice(0, at), stderr: clean.slice(at + ERROR_SEPARATOR.length) };
+}
+
+function duration(plugin: CommandPlugin | undefined): number {
+  const start = plugin?.ResponseStartDateTime?.getTime();
+  const end = plugin?.ResponseFinishDateTime?.getTime();
+  return start !== undefined && end !== undefined && end >= start ? end - start : 0;
+}

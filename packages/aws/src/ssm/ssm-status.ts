@@ -1,0 +1,76 @@
+import type { ExecResult } from '@healops/core';
+
+// How an SSM Run Command invocation maps to what the engine reads through the Nagios contract. Success and Failed
+// carry the script's exit code (ResponseCode): 0..3 are the plugin's status. Every other end state means the
+// script did not run to its end on the host, so the result is UNKNOWN — never repaired — with the SSM status and
+// its details as the reason.
+
+/** Invocation statuses after which nothing changes any more. */
+export const SSM_TERMINAL_STATUSES = [
+  'Success',
+  'Failed',
+  'Cancelled',
+  'TimedOut',
+  'DeliveryTimedOut',
+  'ExecutionTimedOut',
+  'Undeliverable',
+  'Terminated',
+  'InvalidPlatform',
+  'AccessDenied',
+] as const;
+export type SsmTerminalStatus = (typeof SSM_TERMINAL_STATUSES)[number];
+
+export function isTerminalStatus(status: string | undefined): status is SsmTerminalStatus {
+  return SSM_TERMINAL_STATUSES.some((s) => s === status);
+}
+
+/** What one finished invocation said, before output is fetched in full. */
+export interface SsmOutcome {
+  readonly status: SsmTerminalStatus;
+  readonly statusDetails: string;
+  /** The script's exit code; -1 or undefined when it did not run. */
+  readonly responseCode: number | undefined;
+  readonly stdout: string;
+  readonly stderr: string;
+  /** Either stream was cut by SSM (2,500 characters in a listing; 24,000 / 8,000 from GetCommandInvocation). */
+  readonly truncated: boolean;
+  readonly durationMs: number;
+}
+
+/** The ExecResult the engine interprets (packages/core/src/engine/interpret.ts) for an SSM outcome. */
+export function ssmExecResult(outcome: SsmOutcome): ExecResult {
+  const base = {
+    stdout: outcome.stdout,
+    stderr: outcome.stderr,
+    truncated: outcome.truncated,
+    binary: false,
+    durationMs: outcome.durationMs,
+  };
+  switch (outcome.status) {
+    case 'Success':
+    case 'Failed':
+      if (outcome.responseCode !== undefined && outcome.responseCode >= 0) {
+        return { ...base, exitCode: outcome.responseCode, signal: null, timedOut: false };
+      }
+      return unran(base, outcome);
+    case 'ExecutionTimedOut':
+    case 'TimedOut':
+      return { ...base, exitCode: null, signal: null, timedOut: true };
+    case 'Cancelled':
+      return { ...base, exitCode: null, signal: 'SSM Cancelled', timedOut: false };
+    default:
+      return unran(base, outcome);
+  }
+}
+
+function unran(base: Omit<ExecResult, 'exitCode' | 'signal' | 'timedOut'>, outcome: SsmOutcome): ExecResult {
+  const details =
+    outcome.statusDetails && outcome.statusDetails !== outcome.status ? ` (${outcome.statusDetails})` : '';
+  return {
+    ...base,
+    exitCode: null,
+    signal: null,
+    timedOut: false,
+    spawnError: `SSM ${outcome.status}${details}: the script did not run to its end on the host`,
+  };
+}
