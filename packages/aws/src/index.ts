@@ -4,6 +4,7 @@ export { createDynamoClient } from './dynamo/dynamo-table.js';
 export { DynamoTicketOutbox } from './dynamo/dynamo-ticket-outbox.js';
 export { DYNAMO_KEYS, DYNAMO_TABLE_SCHEMA, dynamoCreateTableInput } from './dynamo/table-schema.js';
 export { AwsAdapterError, DynamoStoreError, SecretUnavailableError, SsmRunnerError } from './errors.js';
+export { EventBridgePublisher, type EventBridgePublisherOptions } from './eventbridge-publisher.js';
 export {
   POWERTOOLS_EMF_LIMITS,
   PowertoolsEmfSink,

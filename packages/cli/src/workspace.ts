@@ -9,6 +9,7 @@ import {
   loadConfig,
   ManifestError,
   type ResolvedCheck,
+  type ResolvedPackage,
   resolvePackage,
   type SinkConfig,
   type SkippedPackage,
@@ -66,6 +67,28 @@ export function loadDeploymentConfig(flag: string | undefined): Promise<LoadedCo
   return readConfig(flag, new NodePackageFiles());
 }
 
+/**
+ * A package aimed at SSM hosts (`targets:` tags, instance ids or a resource group) runs through the AWS deployment,
+ * never on this machine: the CLI reports it skipped, with where it runs.
+ */
+function remoteTargets(resolved: ResolvedPackage): SkippedPackage | undefined {
+  const { targets } = resolved;
+  if (targets.type === 'local') return undefined;
+  const where =
+    targets.type === 'tags'
+      ? `hosts tagged ${Object.entries(targets.tags)
+          .map(([k, v]) => `${k}=${v.join('|')}`)
+          .join(', ')}`
+      : targets.type === 'instanceIds'
+        ? `${targets.instanceIds.length} instance(s)`
+        : `resource group ${targets.resourceGroup}`;
+  return {
+    package: resolved.checks[0]?.package ?? '',
+    reason: `targets ${where} through SSM: runs in the AWS deployment, not on this machine`,
+    checks: resolved.checks.map((c) => c.name),
+  };
+}
+
 function searchPaths(paths: readonly string[], config: LoadedConfig | undefined): string[] {
   if (paths.length > 0) {
     for (const path of paths) if (!existsSync(path)) throw new UsageError(`${path}: no such file or folder`);
@@ -97,15 +120,17 @@ export async function loadWorkspace(paths: readonly string[], configFlag?: strin
         ...(config?.config.params?.[name] ? { params: config.config.params[name] } : {}),
         ...(config?.config.environment ? { environment: config.config.environment } : {}),
       });
-      checks.push(...resolved.checks);
-      if (resolved.skipped) skipped.push(resolved.skipped);
+      const remote = remoteTargets(resolved);
+      const skip = resolved.skipped ?? remote;
+      if (!skip) checks.push(...resolved.checks);
+      if (skip) skipped.push(skip);
       packages.push({
         name,
         version: pkg.manifest.version,
         dir: pkg.dir,
         checks: pkg.manifest.checks?.length ?? 0,
         stats: pkg.manifest.stats?.length ?? 0,
-        ...(resolved.skipped ? { skipped: resolved.skipped.reason } : {}),
+        ...(skip ? { skipped: skip.reason } : {}),
       });
     } catch (error) {
       if (!(error instanceof HealOpsError)) throw error;

@@ -1,6 +1,7 @@
 export * from './delivery/backoff.js';
 export * from './engine/index.js';
 export * from './errors.js';
+export * from './events/index.js';
 export * from './manifest/index.js';
 export * from './metrics/index.js';
 export * from './model/check.js';
@@ -9,4 +10,5 @@ export * from './model/state.js';
 export * from './model/status.js';
 export * from './nagios/index.js';
 export * from './ports.js';
+export * from './ssm/index.js';
 export * from './tickets/index.js';

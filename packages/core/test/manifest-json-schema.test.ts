@@ -58,6 +58,7 @@ describe('generated JSON schemas', () => {
       'runbook',
       'platform',
       'params',
+      'targets',
       'defaults',
       'checks',
       'stats',

@@ -245,6 +245,7 @@ describe('resolvePackage: scripts, commands and params', () => {
 
   it('skips the package, naming the setting, when a required parameter has no value', () => {
     expect(resolvePackage(load(manifest))).toEqual({
+      targets: { type: 'local' },
       checks: [],
       skipped: {
         package: 'http-endpoint',

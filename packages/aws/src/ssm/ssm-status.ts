@@ -5,23 +5,20 @@ import type { ExecResult } from '@healops/core';
 // script did not run to its end on the host, so the result is UNKNOWN — never repaired — with the SSM status and
 // its details as the reason.
 
-/** Invocation statuses after which nothing changes any more. */
-export const SSM_TERMINAL_STATUSES = [
-  'Success',
-  'Failed',
-  'Cancelled',
-  'TimedOut',
-  'DeliveryTimedOut',
-  'ExecutionTimedOut',
-  'Undeliverable',
-  'Terminated',
-  'InvalidPlatform',
-  'AccessDenied',
-] as const;
+/**
+ * Invocation `Status` values after which nothing changes any more. The detailed end state (Undeliverable,
+ * DeliveryTimedOut, ExecutionTimedOut, Terminated, InvalidPlatform, AccessDenied...) is in `StatusDetails`.
+ */
+export const SSM_TERMINAL_STATUSES = ['Success', 'Failed', 'Cancelled', 'TimedOut'] as const;
 export type SsmTerminalStatus = (typeof SSM_TERMINAL_STATUSES)[number];
 
 export function isTerminalStatus(status: string | undefined): status is SsmTerminalStatus {
   return SSM_TERMINAL_STATUSES.some((s) => s === status);
+}
+
+/** StatusDetails as a key: the API writes `DeliveryTimedOut`, the docs `Delivery Timed Out`. */
+function detailKey(details: string): string {
+  return details.replace(/\s+/g, '').toLowerCase();
 }
 
 /** What one finished invocation said, before output is fetched in full. */
@@ -46,21 +43,18 @@ export function ssmExecResult(outcome: SsmOutcome): ExecResult {
     binary: false,
     durationMs: outcome.durationMs,
   };
-  switch (outcome.status) {
-    case 'Success':
-    case 'Failed':
-      if (outcome.responseCode !== undefined && outcome.responseCode >= 0) {
-        return { ...base, exitCode: outcome.responseCode, signal: null, timedOut: false };
-      }
-      return unran(base, outcome);
-    case 'ExecutionTimedOut':
-    case 'TimedOut':
-      return { ...base, exitCode: null, signal: null, timedOut: true };
-    case 'Cancelled':
-      return { ...base, exitCode: null, signal: 'SSM Cancelled', timedOut: false };
-    default:
-      return unran(base, outcome);
+  const details = detailKey(outcome.statusDetails);
+  if (details === 'executiontimedout' || (outcome.status === 'TimedOut' && details === 'timedout')) {
+    return { ...base, exitCode: null, signal: null, timedOut: true };
   }
+  if (details === 'cancelled' || details === 'canceled') {
+    return { ...base, exitCode: null, signal: 'SSM Cancelled', timedOut: false };
+  }
+  const ran = details === 'success' || details === 'failed';
+  if (ran && outcome.responseCode !== undefined && outcome.responseCode >= 0) {
+    return { ...base, exitCode: outcome.responseCode, signal: null, timedOut: false };
+  }
+  return unran(base, outcome);
 }
 
 function unran(base: Omit<ExecResult, 'exitCode' | 'signal' | 'timedOut'>, outcome: SsmOutcome): ExecResult {

@@ -53,4 +53,20 @@ export {
   type StatsManifest,
 } from './schema.js';
 export { scriptAbsolutePath, scriptPathProblem } from './script-path.js';
+export {
+  addTargetPlatformIssues,
+  INSTANCE_ID_PATTERN,
+  LOCAL_TARGETS,
+  MAX_TAG_VALUES,
+  MAX_TARGET_TAGS,
+  type PackageTargets,
+  RESOURCE_GROUP_PATTERN,
+  resolveTargets,
+  TAG_KEY_PATTERN,
+  TARGET_PLATFORMS,
+  type TargetPlatform,
+  type TargetsManifest,
+  targetPlatformIssues,
+  targetsSchema,
+} from './targets.js';
 export type { Position } from './yaml-source.js';

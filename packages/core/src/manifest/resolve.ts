@@ -21,6 +21,7 @@ import type {
   StatsManifest,
 } from './schema.js';
 import { scriptAbsolutePath } from './script-path.js';
+import { type PackageTargets, resolveTargets } from './targets.js';
 
 export interface ResolveOptions {
   /** Values from healops.config.yaml `params.<package>`. */
@@ -33,6 +34,8 @@ export interface ResolvedPackage {
   /** Every check and stats job, in manifest order (checks first); empty when the package is skipped. */
   readonly checks: ResolvedCheck[];
   readonly skipped?: SkippedPackage;
+  /** Where the jobs run (`targets` of healops.yaml; local when absent). The CLI runs local packages only. */
+  readonly targets: PackageTargets;
 }
 
 interface Context {
@@ -171,8 +174,10 @@ function jobNames(manifest: PackageManifest): string[] {
 export function resolvePackage(pkg: LoadedPackage, options: ResolveOptions = {}): ResolvedPackage {
   const { manifest } = pkg;
   const params = resolveParams(manifest.name, manifest.params ?? {}, options.params ?? {});
+  const targets = resolveTargets(manifest.targets);
   if (params.missing.length > 0) {
     return {
+      targets,
       checks: [],
       skipped: {
         package: manifest.name,
@@ -189,6 +194,7 @@ export function resolvePackage(pkg: LoadedPackage, options: ResolveOptions = {})
     environment: options.environment ?? manifest.environment ?? BUILTIN_DEFAULTS.environment,
   };
   return {
+    targets,
     checks: [
       ...(manifest.checks ?? []).map((check) => resolveCheck(check, ctx)),
       ...(manifest.stats ?? []).map((stats) => resolveStats(stats, ctx)),

@@ -25,6 +25,7 @@ import {
   versionSchema,
 } from './field-schemas.js';
 import { addRuleIssues } from './manifest-rules.js';
+import { addTargetPlatformIssues, targetsSchema } from './targets.js';
 
 /** JSON-schema hint: a job runs exactly one of a package script or a command on the target. */
 const SCRIPT_OR_COMMAND = { oneOf: [{ required: ['script'] }, { required: ['command'] }] };
@@ -157,11 +158,13 @@ export const packageManifestSchema = z
     runbook: urlSchema.optional(),
     platform: platformSchema.optional().meta({ description: 'Default platform of the checks (default any)' }),
     params: z.record(paramNameSchema, paramSchema).optional(),
+    targets: targetsSchema.optional(),
     defaults: defaultsSchema.optional(),
     checks: z.array(checkSchema).optional(),
     stats: z.array(statsSchema).optional(),
   })
   .superRefine(addRuleIssues, { when: () => true })
+  .superRefine(addTargetPlatformIssues, { when: () => true })
   .meta({ title: 'HealOps package (healops.yaml)' });
 
 export const configSchema = z

@@ -1,0 +1,13 @@
+export * from './check-failed.js';
+export { EVENT_DETAIL_VERSION } from './detail-fields.js';
+export * from './detail-types.js';
+export * from './entry-size.js';
+export * from './errors.js';
+export * from './escalated.js';
+export * from './healops-event.js';
+export * from './json-schema.js';
+export * from './limits.js';
+export * from './ports.js';
+export * from './recovered.js';
+export * from './repair-finished.js';
+export * from './ticket-event-schema.js';
