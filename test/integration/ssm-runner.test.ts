@@ -102,7 +102,7 @@ describe('SsmRunner on the SSM emulator', () => {
     const ids = Array.from({ length: 120 }, (_, i) => instanceId(i + 1));
     for (const id of ids) emulator.addInstance({ instanceId: id, platform: 'linux', tags: { Role: 'web' } });
     const r = runner();
-    const sent = await r.send(JOB, { instanceIds: ids }, RADIUS);
+    const sent = await r.send(JOB, { type: 'instanceIds', instanceIds: ids }, RADIUS);
     expect(sent.map((c) => c.targetCount)).toEqual([50, 50, 20]);
     const done = await collectAll(r, sent);
     expect(done).toHaveLength(120);
@@ -125,7 +125,7 @@ describe('SsmRunner on the SSM emulator', () => {
       });
     }
     const r = runner();
-    const sent = await r.send(JOB, { tags: { Role: 'web' } }, RADIUS);
+    const sent = await r.send(JOB, { type: 'tags', tags: { Role: ['web'] } }, RADIUS);
     expect(sent).toHaveLength(1);
     expect(await collectAll(r, sent)).toHaveLength(55);
     expect(emulator.calls.SendCommand).toBe(1);
@@ -134,7 +134,10 @@ describe('SsmRunner on the SSM emulator', () => {
   it('reads the whole output with GetCommandInvocation when the listing cut it', async () => {
     emulator.addInstance({ instanceId: instanceId(2), platform: 'linux', env: { LONG: '1' } });
     const r = runner();
-    const [finished] = await collectAll(r, await r.send(JOB, { instanceIds: [instanceId(2)] }, RADIUS));
+    const [finished] = await collectAll(
+      r,
+      await r.send(JOB, { type: 'instanceIds', instanceIds: [instanceId(2)] }, RADIUS),
+    );
     const exec = ssmExecResult(finished?.outcome ?? expect.fail('no result'));
     expect(exec.exitCode).toBe(0);
     expect(exec.stdout).toContain('line 399 of a long output');
@@ -149,7 +152,10 @@ describe('SsmRunner on the SSM emulator', () => {
     emulator.addInstance({ instanceId: instanceId(4), platform: 'linux', behavior: 'undeliverable' });
     emulator.addInstance({ instanceId: instanceId(6), platform: 'linux', behavior: 'access-denied' });
     const r = runner();
-    const done = await collectAll(r, await r.send(JOB, { instanceIds: [2, 4, 6].map(instanceId) }, RADIUS));
+    const done = await collectAll(
+      r,
+      await r.send(JOB, { type: 'instanceIds', instanceIds: [2, 4, 6].map(instanceId) }, RADIUS),
+    );
     const key = { package: 'web', check: 'nginx-up', target: 'x' };
     const reasons = Object.fromEntries(
       done.map((f) => {
@@ -166,11 +172,11 @@ describe('SsmRunner on the SSM emulator', () => {
     emulator.addInstance({ instanceId: instanceId(2), platform: 'linux' });
     emulator.throttle('SendCommand', 2);
     const r = runner();
-    const sent = await r.send(JOB, { instanceIds: [instanceId(2)] }, RADIUS);
+    const sent = await r.send(JOB, { type: 'instanceIds', instanceIds: [instanceId(2)] }, RADIUS);
     expect(await collectAll(r, sent)).toHaveLength(1);
     emulator.throttle('SendCommand', 5);
-    await expect(runner(2).send(JOB, { instanceIds: [instanceId(2)] }, RADIUS)).rejects.toThrow(
-      /SSM SendCommand failed: ThrottlingException/,
-    );
+    await expect(
+      runner(2).send(JOB, { type: 'instanceIds', instanceIds: [instanceId(2)] }, RADIUS),
+    ).rejects.toThrow(/SSM SendCommand failed: ThrottlingException/);
   });
 });

@@ -1,4 +1,5 @@
 export * from './delivery/backoff.js';
+export * from './deploy/index.js';
 export * from './engine/index.js';
 export * from './errors.js';
 export * from './events/index.js';

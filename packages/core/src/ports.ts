@@ -8,8 +8,13 @@ import type { AuditEvent, CheckState, Problem } from './model/state.js';
 import type { QueuedTicket } from './tickets/ports.js';
 
 export interface ExecRequest {
-  /** Where to run; 'local' for this machine. */
+  /** Where to run; 'local' for this machine, an instance id for SSM. */
   readonly target: string;
+  /**
+   * Which job of which package this is: remote executors send the package's document with this job id instead
+   * of argv (which only exists inside the package on the host).
+   */
+  readonly job: { readonly package: string; readonly id: string };
   readonly argv: readonly string[];
   readonly cwd?: string;
   /** Added to a minimal inherited environment (PATH, HOME, LANG...). */

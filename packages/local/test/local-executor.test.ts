@@ -36,7 +36,8 @@ async function script(name: string, body: string, mode = 0o755): Promise<string>
 }
 
 function request(argv: string[], extra: Partial<ExecRequest> = {}): ExecRequest {
-  return { target: 'local', argv, env: {}, timeoutMs: 10_000, maxOutputBytes: 1024 * 1024, ...extra };
+  const job = { package: 'test', id: 'check:test' };
+  return { target: 'local', job, argv, env: {}, timeoutMs: 10_000, maxOutputBytes: 1024 * 1024, ...extra };
 }
 
 /** Running = signalable and not a zombie (an exited child reparented to a PID 1 that never reaps it). */

@@ -36,7 +36,8 @@ function mkfifo(name: string): string {
 
 function request(argv: string[]): ExecRequest {
   // The long timeout is what a hang would run into; the test's own limit (below) is far shorter.
-  return { target: 'local', argv, env: {}, timeoutMs: 120_000, maxOutputBytes: 64 * 1024 };
+  const job = { package: 'test', id: 'check:test' };
+  return { target: 'local', job, argv, env: {}, timeoutMs: 120_000, maxOutputBytes: 64 * 1024 };
 }
 
 const executor = new LocalExecutor();

@@ -1,5 +1,6 @@
 import type { CheckKey, ResolvedCheck } from '../model/check.js';
 import type { CheckRun } from '../model/results.js';
+import { ssmJobId } from '../ssm/jobs.js';
 import type { EngineDeps, RunSettings } from './deps.js';
 import { interpretExecution } from './interpret.js';
 import { scriptEnv } from './script-env.js';
@@ -16,6 +17,7 @@ export async function executeCheck(
   const exec = await deps.executor.run(
     {
       target: key.target,
+      job: { package: check.package, id: ssmJobId(check.kind, check.name) },
       argv: check.command.argv,
       ...(check.command.fromPackage ? { cwd: check.packageDir } : {}),
       env: scriptEnv(check, key, settings),

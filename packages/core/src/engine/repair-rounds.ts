@@ -2,6 +2,7 @@ import type { RepairPolicy, ResolvedCheck } from '../model/check.js';
 import type { CheckRun, MetricPoint, RepairAttempt, SkipReason } from '../model/results.js';
 import type { AuditEvent, CheckState } from '../model/state.js';
 import type { StatusName } from '../model/status.js';
+import { ssmJobId } from '../ssm/jobs.js';
 import { checkBudget } from './budget.js';
 import type { EngineDeps, RunSettings } from './deps.js';
 import { executeCheck } from './execute.js';
@@ -88,6 +89,7 @@ export async function repairRounds(
     const exec = await deps.executor.run(
       {
         target: state.key.target,
+        job: { package: check.package, id: ssmJobId('repair', check.name) },
         argv: repair.command.argv,
         ...(repair.command.fromPackage ? { cwd: check.packageDir } : {}),
         env: repairEnv(check, lastRun, attempt, settings),
