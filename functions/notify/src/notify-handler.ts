@@ -2,8 +2,8 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { parser } from '@aws-lambda-powertools/parser/middleware';
+import { SystemClock } from '@healops/local';
 import middy from '@middy/core';
-import { lambdaClock } from './lambda-clock.js';
 import type { LambdaContextLike } from './lambda-context.js';
 import { deliveryPass, transportCache } from './notify-delivery.js';
 import type { NotifyDeps } from './notify-deps.js';
@@ -36,7 +36,7 @@ export type NotifyHandler = (event: unknown, context: LambdaContextLike) => Prom
  * (EMF) and Parser (the input schema) wrap it.
  */
 export function createNotifyHandler(deps: NotifyDeps): NotifyHandler {
-  const clock = deps.clock ?? lambdaClock;
+  const clock = deps.clock ?? new SystemClock();
   const routes = transportCache(deps);
   let firstPass = true;
 

@@ -11,6 +11,14 @@ export {
   type PowertoolsEmfSinkOptions,
 } from './powertools-emf-sink.js';
 export { createSsmClient, type SsmClientOptions } from './ssm/ssm-client.js';
+export { type SsmDocumentRef, SsmExecutor, type SsmExecutorOptions } from './ssm/ssm-executor.js';
+export { SsmExecutorError } from './ssm/ssm-executor-error.js';
+export {
+  executionTimeoutSeconds,
+  SsmFleetExecutor,
+  type SsmFleetExecutorOptions,
+} from './ssm/ssm-fleet-executor.js';
+export { fitJobParameters } from './ssm/ssm-job-parameters.js';
 export {
   type CollectResult,
   type FinishedInvocation,

@@ -43,6 +43,9 @@ function manyEvents(perType = 25): HealOpsEvent[] {
   return Array.from({ length: perType }, (_, i) => sampleEvents(i)).flat();
 }
 
+/** The detail-types sampleEvents builds one of each (every one a check, repair or problem publishes). */
+const SAMPLED_TYPES = sampleEvents(0).map((e) => e.detailType);
+
 const schemasDir = new URL('../../../schemas/events/', import.meta.url);
 const ajv = new Ajv2020({ allErrors: true });
 ajv.addFormat('date-time', (text: string) => !Number.isNaN(Date.parse(text)));
@@ -167,7 +170,7 @@ describe('EventBridgePublisher against moto (bus, rule, SQS target)', () => {
     const received = await drainQueue(published.length);
     expect(received).toHaveLength(published.length);
     const byKey = new Map<string, HealOpsEvent>(
-      published.map((e) => [`${e.detailType}|${e.detail.target}`, e] as const),
+      published.map((e) => [`${e.detailType}|${e.detail.dedupKey}`, e] as const),
     );
     const seen = new Set<string>();
     for (const message of received) {
@@ -177,14 +180,12 @@ describe('EventBridgePublisher against moto (bus, rule, SQS target)', () => {
       expect(validate, `no schema for ${detailType}`).toBeDefined();
       expect(validate?.(message.detail), JSON.stringify(validate?.errors)).toBe(true);
       const event = parseHealOpsEvent(detailType, message.detail);
-      const key = `${event.detailType}|${event.detail.target}`;
+      const key = `${event.detailType}|${event.detail.dedupKey}`;
       expect(event).toEqual(byKey.get(key));
       seen.add(key);
     }
     expect(seen.size).toBe(published.length);
-    const perType = HEALOPS_DETAIL_TYPE_LIST.map(
-      (t) => received.filter((m) => m['detail-type'] === t).length,
-    );
+    const perType = SAMPLED_TYPES.map((t) => received.filter((m) => m['detail-type'] === t).length);
     expect(perType).toEqual([25, 25, 25, 25, 25]);
   });
 
@@ -194,7 +195,7 @@ describe('EventBridgePublisher against moto (bus, rule, SQS target)', () => {
     const error = await publishError(bus, sent);
     bus.destroy();
     expect(error.failed).toHaveLength(sent.length);
-    expect(error.failed.map((f) => f.detailType)).toEqual(HEALOPS_DETAIL_TYPE_LIST);
+    expect(error.failed.map((f) => f.detailType)).toEqual(SAMPLED_TYPES);
     expect(error.failed.every((f) => f.errorCode === 'ResourceNotFoundException')).toBe(true);
     expect(error.message).toContain('EventBridge bus no-such-bus');
     expect(error.message).toContain('5 of 5 events not published');
@@ -277,7 +278,7 @@ describe('EventBridgePublisher against a PutEvents wire server', () => {
     });
     await bus.publish(manyEvents(2));
     expect(wire.requests.map((r) => r.entries.map((e) => e.DetailType))).toEqual([
-      [...HEALOPS_DETAIL_TYPE_LIST, ...HEALOPS_DETAIL_TYPE_LIST],
+      [...SAMPLED_TYPES, ...SAMPLED_TYPES],
       ['HealOps Escalated', 'HealOps Escalated'],
       ['HealOps Escalated', 'HealOps Escalated'],
     ]);
@@ -321,7 +322,7 @@ describe('EventBridgePublisher against a PutEvents wire server', () => {
     });
     const error = await publishError(bus, sampleEvents(0));
     expect(wire.requests.map((r) => r.entries.map((e) => e.DetailType))).toEqual([
-      HEALOPS_DETAIL_TYPE_LIST,
+      SAMPLED_TYPES,
       ['HealOps Recovered'],
     ]);
     expect(error.failed).toEqual([
@@ -385,9 +386,7 @@ describe('EventBridgePublisher against a PutEvents wire server', () => {
     const error = await publishError(bus, sampleEvents(0));
     const sent = wire.requests.flatMap((r) => r.entries.map((e) => e.DetailType));
     expect(error.failed.map((f) => f.errorCode)).toEqual(error.failed.map(() => 'EntryTooLarge'));
-    expect([...sent, ...error.failed.map((f) => f.detailType)].sort()).toEqual(
-      [...HEALOPS_DETAIL_TYPE_LIST].sort(),
-    );
+    expect([...sent, ...error.failed.map((f) => f.detailType)].sort()).toEqual([...SAMPLED_TYPES].sort());
     expect(error.failed.length).toBeGreaterThan(0);
     expect(EVENT_LIMITS.requestBytes).toBe(262_144);
   });

@@ -38,7 +38,7 @@ describe('ssmExecResult', () => {
       expect(exec.exitCode).toBeNull();
       expect(exec.timedOut).toBe(false);
       const why = details === status ? status : `${status} (${details})`;
-    expect(exec.spawnError).toBe(`SSM ${why}: the script did not run to its end on the host`);
+      expect(exec.spawnError).toBe(`SSM ${why}: the script did not run to its end on the host`);
     },
   );
 

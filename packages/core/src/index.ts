@@ -3,6 +3,7 @@ export * from './deploy/index.js';
 export * from './engine/index.js';
 export * from './errors.js';
 export * from './events/index.js';
+export * from './fleet/index.js';
 export * from './manifest/index.js';
 export * from './metrics/index.js';
 export * from './model/check.js';

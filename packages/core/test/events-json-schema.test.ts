@@ -6,7 +6,7 @@ import { putEventsEntrySize } from '../src/events/entry-size.js';
 import { EVENT_SCHEMA_FILES, eventDetailJsonSchema, eventSchemaId } from '../src/events/json-schema.js';
 import { EVENT_LIMITS } from '../src/events/limits.js';
 import { renderJsonSchema } from '../src/manifest/json-schema.js';
-import { sampleEvents } from './support/event-fixtures.js';
+import { continueEvent, sampleEvents } from './support/event-fixtures.js';
 
 const schemasDir = new URL('../../../schemas/', import.meta.url);
 
@@ -83,6 +83,7 @@ describe('committed event schemas', () => {
       'events/repair-failed.schema.json',
       'events/escalated.schema.json',
       'events/recovered.schema.json',
+      'events/check-continue.schema.json',
     ]);
     expect(EVENT_SCHEMA_FILES.map((f) => f.detailType)).toEqual(HEALOPS_DETAIL_TYPE_LIST);
   });
@@ -106,7 +107,7 @@ describe('committed event schemas', () => {
 
   it('accept every event the builders make, and refuse one with a field too many or too long', () => {
     for (let i = 0; i < 3; i += 1) {
-      for (const event of sampleEvents(i)) {
+      for (const event of [...sampleEvents(i), continueEvent(i)]) {
         const validate = validators.get(event.detailType);
         if (validate === undefined) throw new Error(`no schema for ${event.detailType}`);
         const detail: unknown = JSON.parse(JSON.stringify(event.detail));

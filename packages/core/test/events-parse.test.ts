@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { HEALOPS_DETAIL_TYPE_LIST } from '../src/events/detail-types.js';
 import { HealOpsEventError } from '../src/events/errors.js';
 import { checkHealOpsEvent, parseHealOpsEvent } from '../src/events/healops-event.js';
-import { sampleEvents } from './support/event-fixtures.js';
+import { continueEvent, sampleEvents } from './support/event-fixtures.js';
 
 function errorOf(fn: () => unknown): HealOpsEventError {
   try {
@@ -31,7 +31,7 @@ function withField(value: unknown, path: ReadonlyArray<string | number>, replace
 
 describe('parseHealOpsEvent', () => {
   it('reads back every detail-type from its JSON text, as an SQS message or a PutEvents entry holds it', () => {
-    const events = sampleEvents(2);
+    const events = [...sampleEvents(2), continueEvent(2)];
     expect(events.map((e) => e.detailType)).toEqual(HEALOPS_DETAIL_TYPE_LIST);
     for (const event of events) {
       expect(parseHealOpsEvent(event.detailType, JSON.stringify(event.detail))).toEqual(event);
@@ -136,7 +136,7 @@ describe('parseHealOpsEvent', () => {
       detailType: 'CloudWatch Alarm State Change',
       detail: {},
       message:
-        'not a HealOps detail-type: "CloudWatch Alarm State Change" (expected one of "HealOps Check Failed", "HealOps Repair Succeeded", "HealOps Repair Failed", "HealOps Escalated", "HealOps Recovered")',
+        'not a HealOps detail-type: "CloudWatch Alarm State Change" (expected one of "HealOps Check Failed", "HealOps Repair Succeeded", "HealOps Repair Failed", "HealOps Escalated", "HealOps Recovered", "HealOps Check Continue")',
     },
   ])('names the field for $name', ({ detailType, detail, message }) => {
     const error = errorOf(() => parseHealOpsEvent(detailType, detail));

@@ -8,6 +8,7 @@ export const HEALOPS_DETAIL_TYPES = {
   repairFailed: 'HealOps Repair Failed',
   escalated: 'HealOps Escalated',
   recovered: 'HealOps Recovered',
+  checkContinue: 'HealOps Check Continue',
 } as const;
 
 export type HealOpsDetailType = (typeof HEALOPS_DETAIL_TYPES)[keyof typeof HEALOPS_DETAIL_TYPES];

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { checkContinueDetailSchema } from './check-continue.js';
 import { checkFailedDetailSchema } from './check-failed.js';
 import { checkedDetail } from './detail-errors.js';
 import {
@@ -19,6 +20,7 @@ export const HEALOPS_DETAIL_SCHEMAS = {
   [HEALOPS_DETAIL_TYPES.repairFailed]: repairFailedDetailSchema,
   [HEALOPS_DETAIL_TYPES.escalated]: escalatedDetailSchema,
   [HEALOPS_DETAIL_TYPES.recovered]: recoveredDetailSchema,
+  [HEALOPS_DETAIL_TYPES.checkContinue]: checkContinueDetailSchema,
 } as const satisfies Record<HealOpsDetailType, z.ZodType>;
 
 export type HealOpsDetail<T extends HealOpsDetailType> = z.output<(typeof HEALOPS_DETAIL_SCHEMAS)[T]>;

@@ -1,3 +1,4 @@
+export * from './check-continue.js';
 export * from './check-failed.js';
 export { EVENT_DETAIL_VERSION } from './detail-fields.js';
 export * from './detail-types.js';

@@ -47,6 +47,8 @@ function environment(): string[] {
     `  healops_value=$(printf '%s' "$healops_value" | base64 -d 2>/dev/null && printf x) || healops_fail "env: $healops_name is not base64"`,
     `  export "$healops_name=\${healops_value%x}"`,
     'done <"$healops_dir/env"',
+    // A command sent to many hosts carries no HEALOPS_TARGET: each host names itself (the agent exports its id).
+    `if [ -z "\${HEALOPS_TARGET:-}" ] && [ -n "\${AWS_SSM_INSTANCE_ID:-}" ]; then export HEALOPS_TARGET="$AWS_SSM_INSTANCE_ID"; fi`,
     `printf '%s' '{{ stdin }}' | base64 -d >"$healops_dir/stdin" 2>/dev/null || healops_fail "the stdin parameter is not base64"`,
   ];
 }

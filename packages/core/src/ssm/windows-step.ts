@@ -73,6 +73,8 @@ function setup(packageName: string, version: string): string[] {
     "    if ($line -cnotmatch '^(HEALOPS_[A-Z0-9_]+)=([A-Za-z0-9+/]*={0,2})$') { Stop-HealOps 'env: a line is not HEALOPS_NAME=<base64>' }",
     "    [Environment]::SetEnvironmentVariable($Matches[1], (D $Matches[2]), 'Process')",
     '  }',
+    // A command sent to many hosts carries no HEALOPS_TARGET: each host names itself (the agent exports its id).
+    '  if (-not $env:HEALOPS_TARGET -and $env:AWS_SSM_INSTANCE_ID) { $env:HEALOPS_TARGET = $env:AWS_SSM_INSTANCE_ID }',
     "  $healopsStdin = D '{{ stdin }}'",
   ];
 }

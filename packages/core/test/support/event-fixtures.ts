@@ -1,4 +1,5 @@
 import { initialState, problemDedupKey } from '../../src/engine/lifecycle.js';
+import { checkContinueEvent } from '../../src/events/check-continue.js';
 import { checkFailedEvent } from '../../src/events/check-failed.js';
 import { escalatedEvent } from '../../src/events/escalated.js';
 import type { HealOpsEvent } from '../../src/events/healops-event.js';
@@ -170,4 +171,28 @@ export function sampleEvents(i = 0): HealOpsEvent[] {
       correlationId,
     }),
   ];
+}
+
+/** A `HealOps Check Continue` event for run number `i` (the check function's own event; not in sampleEvents). */
+export function continueEvent(i = 0): HealOpsEvent {
+  return checkContinueEvent({
+    schedule: 'rate(5 minutes)',
+    handle: {
+      package: 'linux-base',
+      startedAt: '2026-03-01T09:59:00.000Z',
+      commands: [
+        {
+          check: 'disk-root',
+          commandId: `c0ffee00-0000-4000-9000-${String(i).padStart(12, '0')}`,
+          targetCount: 50,
+          requestedAt: '2026-03-01T09:59:00.000Z',
+          seen: ['i-00000000000000001'],
+        },
+      ],
+    },
+    pending: 12,
+    continuation: i + 1,
+    at: EVENT_AT,
+    correlationId: `corr-${i}`,
+  });
 }

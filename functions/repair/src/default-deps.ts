@@ -1,0 +1,56 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { search } from '@aws-lambda-powertools/logger/correlationId';
+// Not yet exported by @healops/aws (packages/aws/src/index.ts): the single-target SSM executor.
+import {
+  createDynamoClient,
+  createSsmClient,
+  DynamoStore,
+  EventBridgePublisher,
+  SsmExecutor,
+} from '@healops/aws';
+import { SystemClock } from '@healops/local';
+import { DEFAULT_BUNDLE_PATH, readBundle } from './bundle.js';
+import { BundleError } from './errors.js';
+import type { RepairLambdaDeps } from './repair-lambda.js';
+
+function required(env: NodeJS.ProcessEnv, name: string): string {
+  const value = env[name];
+  if (value === undefined || value === '')
+    throw new BundleError(`the repair function needs ${name} in its environment`);
+  return value;
+}
+
+/**
+ * The repair function's clients from its environment: HEALOPS_TABLE_NAME (state, audit, outbox),
+ * HEALOPS_IDEMPOTENCY_TABLE_NAME, HEALOPS_EVENT_BUS_NAME, HEALOPS_BUNDLE_PATH (default ./healops-bundle.json), and
+ * optional endpoint overrides HEALOPS_DYNAMODB_ENDPOINT, HEALOPS_SSM_ENDPOINT, HEALOPS_EVENTS_ENDPOINT.
+ */
+export function repairDepsFromEnv(env: NodeJS.ProcessEnv = process.env): RepairLambdaDeps {
+  const bundle = readBundle(env.HEALOPS_BUNDLE_PATH || DEFAULT_BUNDLE_PATH);
+  const region = env.AWS_REGION;
+  const dynamo = createDynamoClient({
+    ...(region ? { region } : {}),
+    ...(env.HEALOPS_DYNAMODB_ENDPOINT ? { endpoint: env.HEALOPS_DYNAMODB_ENDPOINT } : {}),
+  });
+  const documents = new Map(bundle.packages.map((p) => [p.name, { documentName: p.document.name }] as const));
+  return {
+    bundle,
+    store: new DynamoStore({ tableName: required(env, 'HEALOPS_TABLE_NAME'), client: dynamo }),
+    executor: new SsmExecutor({
+      client: createSsmClient({
+        ...(region ? { region } : {}),
+        ...(env.HEALOPS_SSM_ENDPOINT ? { endpoint: env.HEALOPS_SSM_ENDPOINT } : {}),
+      }),
+      documents: (name) => documents.get(name),
+      clock: new SystemClock(),
+    }),
+    publisher: new EventBridgePublisher({
+      eventBusName: required(env, 'HEALOPS_EVENT_BUS_NAME'),
+      ...(region ? { region } : {}),
+      ...(env.HEALOPS_EVENTS_ENDPOINT ? { endpoint: env.HEALOPS_EVENTS_ENDPOINT } : {}),
+    }),
+    clock: new SystemClock(),
+    logger: new Logger({ serviceName: 'healops-repair', correlationIdSearchFn: search }),
+    idempotency: { tableName: required(env, 'HEALOPS_IDEMPOTENCY_TABLE_NAME'), client: dynamo },
+  };
+}

@@ -1,0 +1,104 @@
+import type {
+  BundlePackage,
+  FleetCommand,
+  FleetExecutor,
+  FleetHandle,
+  FleetPoll,
+  FleetResult,
+  ResolvedCheck,
+} from '@healops/core';
+import { ssmJobEnv, ssmJobId } from '@healops/core';
+import type { SsmRunner } from './ssm-runner.js';
+import { ssmExecResult } from './ssm-status.js';
+
+export interface SsmFleetExecutorOptions {
+  /** How long SSM keeps trying to reach an offline host (SendCommand TimeoutSeconds, 30..2592000); default 60. */
+  readonly deliveryTimeoutSeconds?: number;
+  /** Default: the system clock. */
+  readonly now?: () => Date;
+}
+
+const DEFAULT_DELIVERY_TIMEOUT_SECONDS = 60;
+/** The document's executionTimeout parameter allows 1..99999 seconds. */
+const MAX_EXECUTION_TIMEOUT_SECONDS = 99_999;
+
+/** The check's timeout as the document's executionTimeout: whole seconds, rounded up. */
+export function executionTimeoutSeconds(timeoutMs: number): string {
+  const seconds = Math.ceil(timeoutMs / 1000);
+  return String(Math.min(MAX_EXECUTION_TIMEOUT_SECONDS, Math.max(1, seconds)));
+}
+
+/**
+ * FleetExecutor on SSM Run Command: one SendCommand per check job per 50 instance ids (one per tag or
+ * resource-group target), with the package's blast radius as MaxConcurrency / MaxErrors, the check's timeout as
+ * the document's executionTimeout, and no HEALOPS_TARGET in the env (each host names itself). A poll collects each
+ * unfinished command once (pages of 50 with output), skipping hosts already handed out; finished commands leave
+ * the handle.
+ */
+export class SsmFleetExecutor implements FleetExecutor {
+  readonly #runner: SsmRunner;
+  readonly #deliveryTimeoutSeconds: number;
+  readonly #now: () => Date;
+
+  constructor(runner: SsmRunner, options: SsmFleetExecutorOptions = {}) {
+    this.#runner = runner;
+    this.#deliveryTimeoutSeconds = options.deliveryTimeoutSeconds ?? DEFAULT_DELIVERY_TIMEOUT_SECONDS;
+    this.#now = options.now ?? (() => new Date());
+  }
+
+  async start(
+    pkg: BundlePackage,
+    checks: readonly ResolvedCheck[],
+    env: (check: ResolvedCheck) => Readonly<Record<string, string>>,
+  ): Promise<FleetHandle> {
+    const startedAt = this.#now().toISOString();
+    const commands: FleetCommand[] = [];
+    for (const check of checks) {
+      const requestedAt = this.#now().toISOString();
+      const { HEALOPS_TARGET: _oneHostOnly, ...shared } = env(check);
+      const sent = await this.#runner.send(
+        {
+          documentName: pkg.document.name,
+          parameters: {
+            job: [ssmJobId(check.kind === 'stats' ? 'stats' : 'check', check.name)],
+            env: [ssmJobEnv(shared)],
+            executionTimeout: [executionTimeoutSeconds(check.timeoutMs)],
+          },
+          deliveryTimeoutSeconds: this.#deliveryTimeoutSeconds,
+          comment: `HealOps ${pkg.name} ${check.name}`,
+        },
+        pkg.targets,
+        pkg.blastRadius,
+      );
+      for (const command of sent) {
+        commands.push({ check: check.name, ...command, requestedAt, seen: [] });
+      }
+    }
+    return { package: pkg.name, startedAt, commands };
+  }
+
+  async poll(handle: FleetHandle): Promise<FleetPoll> {
+    const results: FleetResult[] = [];
+    const open: FleetCommand[] = [];
+    let pending = 0;
+    for (const command of handle.commands) {
+      const seen = new Set(command.seen ?? []);
+      const collected = await this.#runner.collect(command, seen);
+      for (const finished of collected.finished) {
+        seen.add(finished.instanceId);
+        results.push({
+          check: command.check,
+          target: finished.instanceId,
+          exec: ssmExecResult(finished.outcome),
+          startedAt: command.requestedAt,
+        });
+      }
+      const remaining = Math.max(collected.pending, command.targetCount - seen.size);
+      if (remaining > 0) {
+        pending += remaining;
+        open.push({ ...command, seen: [...seen] });
+      }
+    }
+    return { results, pending, handle: { ...handle, commands: open } };
+  }
+}
