@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { REPO } from './cli.js';
+import { type SerialDynamoProxy, startSerialDynamoProxy } from './serial-dynamo-proxy.js';
 
 /*
  * moto's stand-alone server (PyPI `moto[server]`, installed into the project venv .venv/ by
@@ -29,13 +30,20 @@ async function freePort(): Promise<number> {
 }
 
 export class MotoServer {
-  readonly endpoint: string;
+  /** moto itself. */
+  readonly #direct: string;
+  /** What the tests talk to: moto behind a proxy that gives DynamoDB writes their atomicity (serial-dynamo-proxy). */
+  #proxy: SerialDynamoProxy | undefined;
   readonly #child: ChildProcess;
   #output = '';
 
+  get endpoint(): string {
+    return this.#proxy?.endpoint ?? this.#direct;
+  }
+
   private constructor(child: ChildProcess, port: number) {
     this.#child = child;
-    this.endpoint = `http://127.0.0.1:${port}`;
+    this.#direct = `http://127.0.0.1:${port}`;
     child.stdout?.on('data', (d: Buffer) => {
       this.#output += d.toString();
     });
@@ -61,8 +69,11 @@ export class MotoServer {
         );
       }
       try {
-        const res = await fetch(`${moto.endpoint}/moto-api/data.json`, { signal: AbortSignal.timeout(1000) });
-        if (res.ok) return moto;
+        const res = await fetch(`${moto.#direct}/moto-api/data.json`, { signal: AbortSignal.timeout(1000) });
+        if (res.ok) {
+          moto.#proxy = await startSerialDynamoProxy(moto.#direct);
+          return moto;
+        }
       } catch {
         // not listening yet
       }
@@ -78,17 +89,19 @@ export class MotoServer {
 
   /** moto's view of every backend (`/moto-api/data.json`). */
   async data(): Promise<Record<string, Record<string, unknown[]>>> {
-    const res = await fetch(`${this.endpoint}/moto-api/data.json`);
+    const res = await fetch(`${this.#direct}/moto-api/data.json`);
     if (!res.ok) throw new Error(`moto data.json answered ${res.status}`);
     return (await res.json()) as Record<string, Record<string, unknown[]>>;
   }
 
   async reset(): Promise<void> {
-    const res = await fetch(`${this.endpoint}/moto-api/reset`, { method: 'POST' });
+    const res = await fetch(`${this.#direct}/moto-api/reset`, { method: 'POST' });
     if (!res.ok) throw new Error(`moto reset answered ${res.status}`);
   }
 
   async stop(): Promise<void> {
+    await this.#proxy?.close();
+    this.#proxy = undefined;
     const child = this.#child;
     if (child.exitCode !== null || child.signalCode !== null) return;
     const exited = once(child, 'exit');

@@ -9,7 +9,7 @@ import {
   SsmExecutor,
 } from '@healops/aws';
 import { SystemClock } from '@healops/local';
-import { DEFAULT_BUNDLE_PATH, readBundle } from './bundle.js';
+import { DEFAULT_BUNDLE_PATH, readBundle } from '../../shared/src/bundle.js';
 import { BundleError } from './errors.js';
 import type { RepairLambdaDeps } from './repair-lambda.js';
 

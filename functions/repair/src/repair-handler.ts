@@ -23,7 +23,7 @@ import {
   StateConflictError,
   type StateStore,
 } from '@healops/core';
-import { bundleCheck } from './bundle.js';
+import { bundleCheck } from '../../shared/src/bundle.js';
 import { RepairEventError } from './errors.js';
 import { eventKey, failedRunOf } from './failed-run.js';
 import { outcomeEvents } from './outcome-events.js';

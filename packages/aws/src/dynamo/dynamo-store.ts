@@ -20,10 +20,11 @@ import {
 import { AUDIT_DAY_MS, auditDays, auditToItem, itemToAudit } from './audit-item.js';
 import { cancellationCodes, DynamoStoreError, isConditionFailed } from './dynamo-store-error.js';
 import { DynamoTable } from './dynamo-table.js';
-import { DynamoTicketOutbox, queueTransaction } from './dynamo-ticket-outbox.js';
+import { DynamoTicketOutbox } from './dynamo-ticket-outbox.js';
 import { auditPk, describeKey, PROBLEM_PK, STATE_LIST_PK, stateKey } from './item-keys.js';
 import { dateMs, guardItemSize, type Item } from './item-values.js';
 import { itemToKey, itemToProblem, itemToState, stateToItem } from './state-item.js';
+import { queueTransaction } from './ticket-queue.js';
 import { TRANSACTION_MAX_ITEMS, type TransactItem, ticketWrites } from './ticket-writes.js';
 
 export interface DynamoStoreOptions {

@@ -1,127 +1,27 @@
-import { randomUUID } from 'node:crypto';
-import {
-  jiraDedupLabel,
-  type TicketEvent,
-  type TicketLinks,
-  type TicketRecord,
-  TransportError,
-} from '@healops/core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { jiraDedupLabel } from '@healops/core';
+import { describe, expect, it } from 'vitest';
 import { adfPlainText } from '../../../core/test/support/tickets-adf.js';
-import { makeTicketEvent } from '../../../core/test/support/tickets-fixtures.js';
-import { JiraTransport, type JiraTransportOptions } from '../../src/tickets/jira-transport.js';
+import type { ReceiverTransition } from '../support/jira-receiver.js';
 import {
-  type JiraReceiver,
-  type JiraReceiverOptions,
-  jiraError,
-  type ReceiverTransition,
-  startJiraReceiver,
-} from '../support/jira-receiver.js';
+  CREDENTIAL,
+  calls,
+  commentTexts,
+  DEDUP,
+  failure,
+  LABEL,
+  MemoryLinks,
+  NOW,
+  ROUTE,
+  record,
+  send,
+  useLoopbackJira,
+} from '../support/jira-transport-harness.js';
 
-// JiraTransport against a real HTTP server on loopback acting as a small Jira Cloud (REST v3); every body it sends
-// is validated there against Atlassian's OpenAPI document (afterEach asserts no problems).
+// JiraTransport trigger, update and resolve against a real HTTP server on loopback acting as a small Jira Cloud
+// (REST v3); every body it sends is validated there against Atlassian's OpenAPI document (afterEach asserts no
+// problems). Errors and the loopback Jira itself: jira-transport-errors.test.ts.
 
-const EMAIL = 'healops-bot@example.com';
-const TOKEN = 'ATATT3xFfGF0-secret-api-token-0123456789';
-const CREDENTIAL = Buffer.from(`${EMAIL}:${TOKEN}`).toString('base64');
-const ROUTE = 'jira';
-const NOW = new Date('2026-03-01T10:02:00.000Z');
-const DEDUP = 'healops/web/nginx-up/web-1';
-const LABEL = jiraDedupLabel(DEDUP);
-
-/** TicketLinks in memory, recording every setLink. */
-class MemoryLinks implements TicketLinks {
-  readonly links = new Map<string, string>();
-  readonly sets: Array<string | null> = [];
-
-  async getLink(route: string, dedupKey: string): Promise<string | undefined> {
-    return this.links.get(`${route}\n${dedupKey}`);
-  }
-
-  async setLink(route: string, dedupKey: string, ref: string | null, _at: Date): Promise<void> {
-    this.sets.push(ref);
-    if (ref === null) this.links.delete(`${route}\n${dedupKey}`);
-    else this.links.set(`${route}\n${dedupKey}`, ref);
-  }
-
-  link(): string | undefined {
-    return this.links.get(`${ROUTE}\n${DEDUP}`);
-  }
-}
-
-function record(action: TicketEvent['action'], overrides: Partial<TicketEvent> = {}): TicketRecord {
-  const status = action === 'resolve' ? 'ok' : 'critical';
-  return {
-    id: randomUUID(),
-    route: ROUTE,
-    event: makeTicketEvent({ action, status, ...overrides }),
-    seq: 1,
-    state: 'pending',
-    attempts: 0,
-    createdAt: NOW.toISOString(),
-    nextAttemptAt: NOW.toISOString(),
-    lastAttemptAt: null,
-    deliveredAt: null,
-    lastError: null,
-    ref: null,
-  };
-}
-
-let receiver: JiraReceiver | undefined;
-afterEach(async () => {
-  const problems = receiver?.problems ?? [];
-  await receiver?.close();
-  receiver = undefined;
-  expect(problems).toEqual([]);
-});
-
-async function start(
-  options: Partial<JiraReceiverOptions> = {},
-  transport: Partial<JiraTransportOptions> = {},
-): Promise<{ jira: JiraReceiver; transport: JiraTransport; links: MemoryLinks }> {
-  receiver = await startJiraReceiver({ email: EMAIL, apiToken: TOKEN, ...options });
-  return { jira: receiver, transport: newTransport(receiver.url, transport), links: new MemoryLinks() };
-}
-
-function newTransport(baseUrl: string, overrides: Partial<JiraTransportOptions> = {}): JiraTransport {
-  return new JiraTransport({
-    baseUrl,
-    project: 'OPS',
-    issueType: 'Incident',
-    email: EMAIL,
-    apiToken: TOKEN,
-    resolveTransition: 'Done',
-    labelPrefix: undefined,
-    timeoutMs: 5_000,
-    ...overrides,
-  });
-}
-
-function send(
-  transport: JiraTransport,
-  links: TicketLinks,
-  rec: TicketRecord,
-): Promise<{ ref: string | null }> {
-  return transport.send(rec, { links, now: NOW });
-}
-
-async function failure(promise: Promise<unknown>): Promise<TransportError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(TransportError);
-  return error as TransportError;
-}
-
-/** Method and path of each request, from index `from`. */
-function calls(jira: JiraReceiver, from = 0): string[] {
-  return jira.requests.slice(from).map((r) => `${r.method} ${r.url}`);
-}
-
-function commentTexts(jira: JiraReceiver, key: string): string[] {
-  return (jira.issue(key)?.comments ?? []).map((c) => adfPlainText(c.body));
-}
+const { start } = useLoopbackJira();
 
 describe('JiraTransport trigger', () => {
   it('creates one issue with an ADF description and the dedup label, and links it', async () => {
@@ -345,134 +245,5 @@ describe('JiraTransport resolve', () => {
     await expect(send(transport, links, record('resolve'))).resolves.toEqual({ ref: null });
     expect(calls(jira)).toEqual(['GET /rest/api/3/issue/OPS-7?fields=status', 'POST /rest/api/3/search/jql']);
     expect(links.link()).toBeUndefined();
-  });
-});
-
-describe('JiraTransport errors', () => {
-  it('401: retryable, with a credentials hint', async () => {
-    const { jira } = await start();
-    const transport = newTransport(jira.url, { apiToken: 'a-wrong-token-0000' });
-    const error = await failure(send(transport, new MemoryLinks(), record('trigger')));
-    expect(error.retryable).toBe(true);
-    expect(error.message).toMatch(
-      /^Jira: cannot search for the open issue: HTTP 401 from http:\/\/127\.0\.0\.1:/,
-    );
-    expect(error.message).toContain('credentials');
-    expect(error.message).toContain('Atlassian API token');
-    expect(jira.issues).toEqual([]);
-  });
-
-  it('500: retryable; the next try creates exactly one issue', async () => {
-    const { jira, transport, links } = await start();
-    jira.failNext({ method: 'POST', path: '/rest/api/3/issue', status: 500 });
-    const trigger = record('trigger');
-    const error = await failure(send(transport, links, trigger));
-    expect(error.retryable).toBe(true);
-    expect(error.message).toContain('HTTP 500');
-    await expect(send(transport, links, trigger)).resolves.toEqual({ ref: 'OPS-1' });
-    expect(jira.issues).toHaveLength(1);
-  });
-
-  it('429: retryable, keeping the Retry-After wait', async () => {
-    const { jira, transport, links } = await start();
-    jira.failNext({ path: '/rest/api/3/search/jql', status: 429, headers: { 'retry-after': '30' } });
-    const error = await failure(send(transport, links, record('trigger')));
-    expect(error.retryable).toBe(true);
-    expect(error.retryAfterMs).toBe(30_000);
-  });
-
-  it('400 with a Jira error body: not retryable, with the messages and the field errors', async () => {
-    const { jira, transport, links } = await start();
-    jira.failNext({
-      method: 'POST',
-      path: '/rest/api/3/issue',
-      status: 400,
-      body: jiraError(['Summary is too long.'], { priority: 'Priority name is invalid' }),
-    });
-    const error = await failure(send(transport, links, record('trigger')));
-    expect(error.retryable).toBe(false);
-    expect(error.message).toContain('Jira: cannot create an issue in OPS');
-    expect(error.message).toContain('Summary is too long.');
-    expect(error.message).toContain('priority: Priority name is invalid');
-    expect(links.link()).toBeUndefined();
-  });
-
-  it('400 naming the project or issue type is a misconfiguration: kept for a later try, with a hint', async () => {
-    const { jira, transport, links } = await start();
-    jira.failNext({
-      method: 'POST',
-      path: '/rest/api/3/issue',
-      status: 400,
-      body: jiraError(['Issue type is not valid for this project.'], {}),
-    });
-    const error = await failure(send(transport, links, record('trigger')));
-    expect(error.retryable).toBe(true);
-    expect(error.message).toContain('Issue type is not valid for this project.');
-    expect(error.message).toContain('check the route’s project and issueType');
-  });
-
-  it('an unreadable success answer (not Jira at that URL) is retryable and names the base URL', async () => {
-    const { jira, transport, links } = await start();
-    jira.failNext({ path: '/rest/api/3/search/jql', status: 200, body: '<html>login</html>' });
-    const error = await failure(send(transport, links, record('trigger')));
-    expect(error.retryable).toBe(true);
-    expect(error.message).toContain('check baseUrl');
-  });
-
-  it('a receiver that cannot be reached: retryable', async () => {
-    const { jira } = await start();
-    const url = jira.url;
-    await jira.close();
-    receiver = undefined;
-    const error = await failure(send(newTransport(url), new MemoryLinks(), record('trigger')));
-    expect(error.retryable).toBe(true);
-    expect(error.message).toContain('cannot reach');
-  });
-
-  it('never puts the API token or the basic credential in a message, even when Jira echoes them', async () => {
-    const { jira, transport, links } = await start();
-    expect(transport.secrets).toEqual([TOKEN, CREDENTIAL, EMAIL]);
-    const echo = jiraError([`bad header Authorization: Basic ${CREDENTIAL}`], { token: TOKEN });
-    const messages: string[] = [];
-    for (const status of [400, 401, 403, 500]) {
-      jira.failNext({ status, body: echo });
-      messages.push((await failure(send(transport, links, record('trigger')))).message);
-    }
-    await jira.close();
-    receiver = undefined;
-    messages.push((await failure(send(transport, links, record('trigger')))).message);
-    for (const message of messages) {
-      expect(message).not.toContain(TOKEN);
-      expect(message).not.toContain(CREDENTIAL);
-      expect(message).not.toContain(encodeURIComponent(TOKEN));
-    }
-    expect(messages[0]).toContain('bad header Authorization: Basic ***');
-  });
-});
-
-describe('the loopback Jira', () => {
-  it('refuses, like Jira, what the official schema or ADF forbid, bad JQL and missing credentials', async () => {
-    const { jira } = await start();
-    const post = (path: string, body: unknown, auth = `Basic ${CREDENTIAL}`): Promise<number> =>
-      fetch(`${jira.url}${path}`, {
-        method: 'POST',
-        headers: { authorization: auth, 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      }).then((r) => r.status);
-    const notAnObject = { fields: 'summary=x' };
-    const badAdf = { fields: { project: { key: 'OPS' }, description: { type: 'p' } } };
-    const badJql = { jql: 'project = OPS', fields: ['status'], maxResults: 10 };
-
-    expect(await post('/rest/api/3/issue', notAnObject)).toBe(400);
-    expect(await post('/rest/api/3/issue', badAdf)).toBe(400);
-    expect(await post('/rest/api/3/search/jql', badJql)).toBe(400);
-    expect(await post('/rest/api/3/search/jql', badJql, 'Basic d3Jvbmc6d3Jvbmc=')).toBe(401);
-    expect(jira.problems).toEqual([
-      expect.stringContaining('/fields must be object'),
-      expect.stringContaining('ADF root must be'),
-      expect.stringContaining('JQL this receiver does not understand'),
-    ]);
-    expect(jira.issues).toEqual([]);
-    jira.problems.length = 0; // seen: afterEach checks the rest of the suite stays clean
   });
 });

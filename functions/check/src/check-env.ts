@@ -1,0 +1,72 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import {
+  createDynamoClient,
+  createSsmClient,
+  DynamoStore,
+  EventBridgePublisher,
+  PowertoolsEmfSink,
+  SsmExecutor,
+  SsmFleetExecutor,
+  SsmRunner,
+} from '@healops/aws';
+import { SystemClock } from '@healops/local';
+import { DEFAULT_BUNDLE_PATH, readBundle } from '../../shared/src/bundle.js';
+import { BundleError } from '../../shared/src/errors.js';
+import type { CheckDeps } from './check-handler.js';
+
+export type CheckEnv = Readonly<Record<string, string | undefined>>;
+
+const DEFAULT_SERVICE = 'healops-check';
+
+function required(env: CheckEnv, name: string): string {
+  const value = env[name];
+  if (value === undefined || value === '')
+    throw new BundleError(`the check function needs ${name} in its environment`);
+  return value;
+}
+
+/**
+ * The check function's dependencies from its environment: HEALOPS_TABLE_NAME (state, audit, outbox),
+ * HEALOPS_EVENT_BUS_NAME, HEALOPS_BUNDLE_PATH (default ./healops-bundle.json), optional endpoint overrides
+ * HEALOPS_DYNAMODB_ENDPOINT, HEALOPS_SSM_ENDPOINT, HEALOPS_EVENTS_ENDPOINT, and POWERTOOLS_METRICS_NAMESPACE /
+ * POWERTOOLS_SERVICE_NAME for the EMF points. The SDK reads AWS_REGION and the credentials itself.
+ */
+export function checkDepsFromEnv(env: CheckEnv = process.env): CheckDeps {
+  const bundle = readBundle(env.HEALOPS_BUNDLE_PATH || DEFAULT_BUNDLE_PATH);
+  const tableName = required(env, 'HEALOPS_TABLE_NAME');
+  const eventBusName = required(env, 'HEALOPS_EVENT_BUS_NAME');
+  const region = env.AWS_REGION ? { region: env.AWS_REGION } : {};
+  const clock = new SystemClock();
+  const ssm = createSsmClient({
+    ...region,
+    ...(env.HEALOPS_SSM_ENDPOINT ? { endpoint: env.HEALOPS_SSM_ENDPOINT } : {}),
+  });
+  const documents = new Map(bundle.packages.map((p) => [p.name, { documentName: p.document.name }] as const));
+  const serviceName = env.POWERTOOLS_SERVICE_NAME || DEFAULT_SERVICE;
+  const logger = new Logger({ serviceName });
+  return {
+    bundle,
+    store: new DynamoStore({
+      tableName,
+      client: createDynamoClient({
+        ...region,
+        ...(env.HEALOPS_DYNAMODB_ENDPOINT ? { endpoint: env.HEALOPS_DYNAMODB_ENDPOINT } : {}),
+      }),
+    }),
+    fleet: new SsmFleetExecutor(new SsmRunner(ssm)),
+    executor: new SsmExecutor({ client: ssm, documents: (name) => documents.get(name), clock }),
+    publisher: new EventBridgePublisher({
+      eventBusName,
+      ...region,
+      ...(env.HEALOPS_EVENTS_ENDPOINT ? { endpoint: env.HEALOPS_EVENTS_ENDPOINT } : {}),
+    }),
+    clock,
+    logger,
+    sinks: [
+      new PowertoolsEmfSink(
+        env.POWERTOOLS_METRICS_NAMESPACE ? { namespace: env.POWERTOOLS_METRICS_NAMESPACE } : {},
+        { serviceName, onProblem: (message) => logger.warn(message) },
+      ),
+    ],
+  };
+}
