@@ -1,11 +1,13 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { build, type Metafile } from 'esbuild';
+import { lambdaBuildOptions } from '../../functions/bundling/src/index.js';
 
 /*
  * One Lambda handler bundled as it would be deployed: ESM, platform node, target node22, minified, every dependency
  * bundled (node: builtins are the platform's) or, in the `sdk-external` variant, @aws-sdk/* left to the Node 22
- * Lambda runtime, which ships AWS SDK v3. A `require` shim lets bundled CommonJS code require node builtins.
+ * Lambda runtime, which ships AWS SDK v3. The options (plugins, require shim) are functions/bundling's
+ * lambdaBuildOptions, the ones every HealOps Lambda bundle is built with.
  */
 
 export const VARIANTS = ['sdk-bundled', 'sdk-external'] as const;
@@ -20,9 +22,6 @@ export interface BundleFigures {
   readonly byFile: readonly (readonly [string, number])[];
 }
 
-const REQUIRE_SHIM =
-  "import { createRequire as __healopsCreateRequire } from 'node:module';\nconst require = __healopsCreateRequire(import.meta.url);";
-
 export async function bundleHandler(
   entry: string,
   outDir: string,
@@ -30,19 +29,9 @@ export async function bundleHandler(
   variant: Variant,
 ): Promise<BundleFigures> {
   const file = join(outDir, `${name}-${variant}.mjs`);
-  const result = await build({
-    entryPoints: [entry],
-    outfile: file,
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node22',
-    minify: true,
-    metafile: true,
-    logLevel: 'silent',
-    banner: { js: REQUIRE_SHIM },
-    external: variant === 'sdk-external' ? ['@aws-sdk/*'] : [],
-  });
+  const result = await build(
+    lambdaBuildOptions({ entry, outfile: file, sdk: variant === 'sdk-external' ? 'external' : 'bundled' }),
+  );
   return {
     file,
     bytes: (await stat(file)).size,

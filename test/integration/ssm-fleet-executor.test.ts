@@ -175,4 +175,67 @@ describe('SsmFleetExecutor on the SSM emulator', () => {
     expect(poll.handle.commands).toEqual([]);
     expect((await fleet.poll(poll.handle)).results).toEqual([]);
   });
+
+  it('lists the invocations of a command only when its completed count grew, and each finished one once', async () => {
+    const ids = Array.from({ length: 60 }, (_, i) => instanceId(i + 1));
+    for (const id of ids) emulator.addInstance({ instanceId: id, platform: 'linux' });
+    for (const id of ids.slice(50)) emulator.setLatency(id, 4_000);
+    const fleet = executor();
+    const handle = await fleet.start(
+      bundlePackage({ type: 'instanceIds', instanceIds: ids }),
+      CHECKS.slice(0, 1),
+      env,
+    );
+    const [fast, slow] = handle.commands;
+    for (let i = 0; i < 200 && emulator.commands[0]?.completedCount !== 50; i++)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(emulator.commands[1]?.completedCount).toBe(0);
+
+    const listed = () => ({ ...emulator.calls });
+    const before = listed();
+    const first = await fleet.poll(handle);
+    expect(first.results.map((r) => r.target).sort()).toEqual(ids.slice(0, 50).sort());
+    expect(first.handle.commands.map((c) => c.commandId)).toEqual([slow?.commandId]);
+    expect(emulator.calls.ListCommands - before.ListCommands).toBe(1);
+    expect(emulator.calls.ListCommandInvocations - before.ListCommandInvocations).toBe(1);
+
+    const idle = listed();
+    const second = await fleet.poll(first.handle);
+    expect(second.results).toEqual([]);
+    expect(second.pending).toBe(10);
+    expect(emulator.calls.ListCommands - idle.ListCommands).toBe(1);
+    expect(emulator.calls.ListCommandInvocations - idle.ListCommandInvocations).toBe(0);
+
+    await emulator.waitForIdle();
+    const last = listed();
+    const third = await fleet.poll(second.handle);
+    expect(third.results.map((r) => r.target).sort()).toEqual(ids.slice(50).sort());
+    expect(third.handle.commands).toEqual([]);
+    expect(emulator.calls.ListCommandInvocations - last.ListCommandInvocations).toBe(1);
+    expect(fast?.commandId).not.toBe(slow?.commandId);
+  });
+
+  it('collects, as before, a command ListCommands does not show, also from an executor that did not send it', async () => {
+    for (let i = 1; i <= 3; i++) emulator.addInstance({ instanceId: instanceId(i), platform: 'linux' });
+    const handle = await executor().start(
+      bundlePackage({ type: 'instanceIds', instanceIds: [1, 2, 3].map(instanceId) }),
+      CHECKS,
+      env,
+    );
+    await emulator.waitForIdle();
+    // Sent "in an hour" by a skewed clock: InvokedAfter leaves the commands out of ListCommands.
+    const later = new Date(Date.now() + 3_600_000).toISOString();
+    const odd: FleetHandle = {
+      ...handle,
+      commands: handle.commands.map((c) => ({ ...c, requestedAt: later })),
+    };
+    const before = { ...emulator.calls };
+    const poll = await executor().poll(odd);
+    expect(poll.results.map((r) => `${r.check}/${r.target}`).sort()).toEqual(
+      ['conns', 'nginx-up'].flatMap((c) => [1, 2, 3].map((i) => `${c}/${instanceId(i)}`)).sort(),
+    );
+    expect(poll.handle.commands).toEqual([]);
+    expect(emulator.calls.ListCommands - before.ListCommands).toBe(1);
+    expect(emulator.calls.ListCommandInvocations - before.ListCommandInvocations).toBe(2);
+  });
 });

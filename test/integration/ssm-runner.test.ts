@@ -116,6 +116,34 @@ describe('SsmRunner on the SSM emulator', () => {
     expect(emulator.calls.GetCommandInvocation ?? 0).toBe(0);
   });
 
+  it('reports the progress of each command from ListCommands pages of 50, stopping once all are found', async () => {
+    for (let i = 1; i <= 2; i++) emulator.addInstance({ instanceId: instanceId(i), platform: 'linux' });
+    const r = runner();
+    const sent: SentCommand[] = [];
+    const requestedAt = new Date(Date.now() - 1_000).toISOString();
+    for (let i = 0; i < 60; i++)
+      sent.push(
+        ...(await r.send(JOB, { type: 'instanceIds', instanceIds: [instanceId(1), instanceId(2)] }, RADIUS)),
+      );
+    await emulator.waitForIdle();
+    const tracked = sent.map((c) => ({ commandId: c.commandId, requestedAt }));
+    const progress = await r.progress(tracked, DOCUMENT.name);
+    expect(emulator.calls.ListCommands).toBe(2);
+    expect(progress.size).toBe(60);
+    expect(progress.get(sent[0]?.commandId ?? '')).toEqual({
+      status: 'Failed',
+      targetCount: 2,
+      completedCount: 2,
+    });
+    // The newest 50 come first: the last 10 sent are all on the first page.
+    const newest = await r.progress(tracked.slice(50), DOCUMENT.name);
+    expect(newest.size).toBe(10);
+    expect(emulator.calls.ListCommands).toBe(3);
+    const other = await r.progress(tracked.slice(0, 1), 'Another-Document');
+    expect(other.size).toBe(0);
+    expect(emulator.calls.ListCommandInvocations).toBe(0);
+  });
+
   it('sends one command for a tag target', async () => {
     for (let i = 1; i <= 60; i++) {
       emulator.addInstance({

@@ -7,6 +7,7 @@ import { SsmEmulatorSetupError } from './errors.js';
 import { Faults } from './faults.js';
 import { Fleet } from './fleet.js';
 import type { InvocationState } from './invocation-state.js';
+import { listCommands } from './list-commands.js';
 import {
   cancelCommand,
   getCommandInvocation,
@@ -28,7 +29,7 @@ import type {
 
 /*
  * A protocol-level SSM Run Command emulator for tests and the bench: a loopback HTTP server speaking AWS JSON 1.1 for
- * SendCommand, ListCommandInvocations, GetCommandInvocation and CancelCommand, driven by the real
+ * SendCommand, ListCommands, ListCommandInvocations, GetCommandInvocation and CancelCommand, driven by the real
  * @aws-sdk/client-ssm. It runs the documents' aws:runShellScript steps for real on this machine, once per emulated
  * node, and enforces the service's limits (50 instance ids, 5 targets, MaxResults 1..50, TimeoutSeconds 30..2592000,
  * MaxConcurrency / MaxErrors, Output cut at 2,500 characters with the agent's markers, 24,000 / 8,000 in
@@ -148,6 +149,8 @@ export async function startSsmEmulator(options: SsmEmulatorOptions = {}): Promis
     switch (operation) {
       case 'SendCommand':
         return sendCommand(context, body);
+      case 'ListCommands':
+        return listCommands(context, body);
       case 'ListCommandInvocations':
         return listCommandInvocations(context, body);
       case 'GetCommandInvocation':

@@ -22,7 +22,7 @@ import { commandShape, invocationDetailShape, invocationShape } from './wire-sha
  * InvalidPluginName, InvalidNextToken, InvalidFilterKey).
  */
 
-type Body = Record<string, unknown>;
+export type Body = Record<string, unknown>;
 
 export interface OperationContext {
   readonly fleet: Fleet;
@@ -31,7 +31,7 @@ export interface OperationContext {
   readonly accountId: string;
 }
 
-function optionalString(body: Body, field: string): string | undefined {
+export function optionalString(body: Body, field: string): string | undefined {
   const value = body[field];
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'string') throw apiError.validation(`${field} must be a string.`);
@@ -57,7 +57,7 @@ function stringArray(body: Body, field: string): string[] | undefined {
   return value as string[];
 }
 
-function checkInstanceIds(ids: readonly string[], field: string): void {
+export function checkInstanceIds(ids: readonly string[], field: string): void {
   if (ids.length > LIMITS.instanceIdsPerCall)
     throw apiError.validation(
       constraintMessage(
@@ -82,7 +82,7 @@ function checkInstanceIds(ids: readonly string[], field: string): void {
   }
 }
 
-function commandId(body: Body): string {
+export function commandId(body: Body): string {
   const id = requiredString(body, 'CommandId');
   if (id.length !== COMMAND_ID_LENGTH)
     throw apiError.validation(
@@ -152,7 +152,7 @@ export function sendCommand(context: OperationContext, body: Body): unknown {
   return { Command: commandShape(command) };
 }
 
-interface PageToken {
+export interface PageToken {
   readonly q: string;
   readonly o: number;
 }
@@ -187,7 +187,7 @@ function filterMatch(body: Body): Match {
   return (invocation) => checks.every((check) => check(invocation));
 }
 
-function maxResults(body: Body): number {
+export function maxResults(body: Body): number {
   const value = body.MaxResults;
   if (value === undefined || value === null) return LIMITS.maxResultsMax;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < LIMITS.maxResultsMin)
@@ -209,7 +209,7 @@ function maxResults(body: Body): number {
   return value;
 }
 
-function readToken(token: string | undefined, query: string): number {
+export function readToken(token: string | undefined, query: string): number {
   if (token === undefined) return 0;
   try {
     const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as PageToken;

@@ -21,6 +21,7 @@ export type Handler = (operation: Operation, body: Record<string, unknown>) => u
 export class SsmHttpServer {
   readonly calls: Record<Operation, number> = {
     SendCommand: 0,
+    ListCommands: 0,
     ListCommandInvocations: 0,
     GetCommandInvocation: 0,
     CancelCommand: 0,

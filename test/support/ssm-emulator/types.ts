@@ -5,6 +5,7 @@
 
 export const OPERATIONS = [
   'SendCommand',
+  'ListCommands',
   'ListCommandInvocations',
   'GetCommandInvocation',
   'CancelCommand',

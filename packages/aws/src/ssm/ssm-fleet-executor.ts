@@ -8,7 +8,7 @@ import type {
   ResolvedCheck,
 } from '@healops/core';
 import { ssmJobEnv, ssmJobId } from '@healops/core';
-import type { SsmRunner } from './ssm-runner.js';
+import { isFinalCommandStatus, type SsmRunner } from './ssm-runner.js';
 import { ssmExecResult } from './ssm-status.js';
 
 export interface SsmFleetExecutorOptions {
@@ -31,14 +31,17 @@ export function executionTimeoutSeconds(timeoutMs: number): string {
 /**
  * FleetExecutor on SSM Run Command: one SendCommand per check job per 50 instance ids (one per tag or
  * resource-group target), with the package's blast radius as MaxConcurrency / MaxErrors, the check's timeout as
- * the document's executionTimeout, and no HEALOPS_TARGET in the env (each host names itself). A poll collects each
- * unfinished command once (pages of 50 with output), skipping hosts already handed out; finished commands leave
- * the handle.
+ * the document's executionTimeout, and no HEALOPS_TARGET in the env (each host names itself). A poll first asks
+ * where every open command stands (ListCommands, 50 a page: CompletedCount), then lists the invocations (pages of
+ * 50 with output) only of commands with more finished hosts than already handed out, skipping those hosts; a
+ * command SSM did not list is collected as before. Finished commands leave the handle.
  */
 export class SsmFleetExecutor implements FleetExecutor {
   readonly #runner: SsmRunner;
   readonly #deliveryTimeoutSeconds: number;
   readonly #now: () => Date;
+  /** The document each package's commands were sent with (from start): narrows ListCommands in poll. */
+  readonly #documents = new Map<string, string>();
 
   constructor(runner: SsmRunner, options: SsmFleetExecutorOptions = {}) {
     this.#runner = runner;
@@ -52,6 +55,7 @@ export class SsmFleetExecutor implements FleetExecutor {
     env: (check: ResolvedCheck) => Readonly<Record<string, string>>,
   ): Promise<FleetHandle> {
     const startedAt = this.#now().toISOString();
+    this.#documents.set(pkg.name, pkg.document.name);
     const commands: FleetCommand[] = [];
     for (const check of checks) {
       const requestedAt = this.#now().toISOString();
@@ -81,22 +85,31 @@ export class SsmFleetExecutor implements FleetExecutor {
     const results: FleetResult[] = [];
     const open: FleetCommand[] = [];
     let pending = 0;
+    const progress = await this.#runner.progress(handle.commands, this.#documents.get(handle.package));
     for (const command of handle.commands) {
       const seen = new Set(command.seen ?? []);
-      const collected = await this.#runner.collect(command, seen);
-      for (const finished of collected.finished) {
-        seen.add(finished.instanceId);
-        results.push({
-          check: command.check,
-          target: finished.instanceId,
-          exec: ssmExecResult(finished.outcome),
-          startedAt: command.requestedAt,
-        });
+      const known = progress.get(command.commandId);
+      const targetCount = Math.max(command.targetCount, known?.targetCount ?? 0);
+      let listedPending = 0;
+      // Listed only when SSM counts more finished hosts than were handed out (or when its progress is unknown).
+      if (known === undefined || known.completedCount > seen.size) {
+        const collected = await this.#runner.collect(command, seen);
+        listedPending = collected.pending;
+        for (const finished of collected.finished) {
+          seen.add(finished.instanceId);
+          results.push({
+            check: command.check,
+            target: finished.instanceId,
+            exec: ssmExecResult(finished.outcome),
+            startedAt: command.requestedAt,
+          });
+        }
       }
-      const remaining = Math.max(collected.pending, command.targetCount - seen.size);
-      if (remaining > 0) {
+      const remaining = Math.max(listedPending, targetCount - seen.size);
+      const running = known !== undefined && !isFinalCommandStatus(known.status);
+      if (remaining > 0 || running || (known !== undefined && known.completedCount > seen.size)) {
         pending += remaining;
-        open.push({ ...command, seen: [...seen] });
+        open.push({ ...command, targetCount, seen: [...seen] });
       }
     }
     return { results, pending, handle: { ...handle, commands: open } };

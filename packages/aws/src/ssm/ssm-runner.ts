@@ -3,6 +3,7 @@ import {
   type CommandPlugin,
   GetCommandInvocationCommand,
   ListCommandInvocationsCommand,
+  ListCommandsCommand,
   SendCommandCommand,
   type SSMClient,
 } from '@aws-sdk/client-ssm';
@@ -43,6 +44,29 @@ export interface CollectResult {
   /** Invocations not finished yet (known to SSM so far). */
   readonly pending: number;
 }
+
+/** A sent command as progress() looks it up: its id and when it was sent (ISO). */
+export interface TrackedCommand {
+  readonly commandId: string;
+  readonly requestedAt: string;
+}
+
+/** Where a command stands (ListCommands): its Status, how many hosts it reached and how many have finished. */
+export interface CommandProgress {
+  readonly status: string;
+  readonly targetCount: number;
+  readonly completedCount: number;
+}
+
+/** Command `Status` values after which nothing changes any more. */
+const FINAL_COMMAND_STATUSES: ReadonlySet<string> = new Set(['Success', 'Failed', 'Cancelled', 'TimedOut']);
+
+export function isFinalCommandStatus(status: string): boolean {
+  return FINAL_COMMAND_STATUSES.has(status);
+}
+
+/** InvokedAfter reaches this far before the earliest local send time: the local clock may run ahead of SSM's. */
+const CLOCK_SKEW_MS = 60_000;
 
 /** ListCommandInvocations' page size limit. */
 export const SSM_LIST_PAGE = 50;
@@ -86,6 +110,52 @@ export class SsmRunner {
       sent.push({ commandId, targetCount: response.Command?.TargetCount ?? 0 });
     }
     return sent;
+  }
+
+  /**
+   * Where each command stands, from ListCommands pages of 50 (newest first) filtered by InvokedAfter (the earliest
+   * send time, less a clock-skew margin) and DocumentName when given. Paging stops once every command is found, or
+   * after as many pages as there are commands (then one collect per command is no dearer); commands not found are
+   * absent from the answer.
+   */
+  async progress(
+    commands: readonly TrackedCommand[],
+    documentName?: string,
+  ): Promise<Map<string, CommandProgress>> {
+    const found = new Map<string, CommandProgress>();
+    const wanted = new Set(commands.map((c) => c.commandId));
+    const times = commands.map((c) => Date.parse(c.requestedAt)).filter((t) => !Number.isNaN(t));
+    if (wanted.size === 0 || times.length === 0) return found;
+    const after = new Date(Math.floor((Math.min(...times) - CLOCK_SKEW_MS) / 1000) * 1000);
+    const filters = [
+      { key: 'InvokedAfter' as const, value: after.toISOString().replace(/\.\d{3}Z$/, 'Z') },
+      ...(documentName === undefined ? [] : [{ key: 'DocumentName' as const, value: documentName }]),
+    ];
+    let nextToken: string | undefined;
+    let pages = 0;
+    do {
+      const page = await this.#call('ListCommands', () =>
+        this.client.send(
+          new ListCommandsCommand({
+            Filters: filters,
+            MaxResults: SSM_LIST_PAGE,
+            ...(nextToken ? { NextToken: nextToken } : {}),
+          }),
+        ),
+      );
+      pages++;
+      for (const command of page.Commands ?? []) {
+        const id = command.CommandId;
+        if (id === undefined || !wanted.has(id)) continue;
+        found.set(id, {
+          status: command.Status ?? 'Pending',
+          targetCount: command.TargetCount ?? 0,
+          completedCount: command.CompletedCount ?? 0,
+        });
+      }
+      nextToken = page.NextToken;
+    } while (nextToken && found.size < wanted.size && pages < wanted.size);
+    return found;
   }
 
   /** One pass over a command's invocations: those finished and not in `seen`, with their full output. */
