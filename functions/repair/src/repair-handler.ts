@@ -8,6 +8,7 @@ import {
   type Decided,
   type DeploymentBundle,
   type EngineDeps,
+  type HealOpsEvent,
   type EventPublisher,
   type Executor,
   HEALOPS_DETAIL_TYPES,
@@ -70,6 +71,12 @@ export type RepairResult =
       readonly attempts: number;
       readonly detail?: string;
       readonly published: readonly string[];
+      /**
+       * Events the bus refused after the publisher's retries: the step's state and ticket actions are saved, so
+       * the answer stands (a redelivery gets it from the idempotency record instead of a futile retry); tickets
+       * go out from the outbox, and a target still failing is reported again by the next check run.
+       */
+      readonly unpublished?: readonly string[];
     };
 
 /** Times the step is decided again on fresh state when another runner wrote it in between. */
@@ -174,18 +181,39 @@ export function createRepairHandler(
         problemAfter: changes.state.problem,
         at: deps.clock.now(),
       });
-      await deps.publisher.publish(events);
+      const unpublished = await publishOutcome(deps, events);
       const result: RepairResult = {
         status: 'done',
         outcome: decided.outcome,
         attempts: decided.repair.attempts.length,
         ...(decided.detail === undefined ? {} : { detail: decided.detail }),
-        published: events.map((e) => e.detailType),
+        published: unpublished.length === 0 ? events.map((e) => e.detailType) : [],
+        ...(unpublished.length === 0 ? {} : { unpublished }),
       };
       logger.info('repair step finished', { ...result });
       return result;
     }
   };
+}
+
+/**
+ * Publishes the step's events; when the bus still refuses them after the publisher's retries, logs it (an error
+ * the function's log metric filter and alarms see) and answers their detail types instead of throwing: the
+ * verdict is saved, and throwing would only make Lambda retry an event the next attempt skips.
+ */
+async function publishOutcome(deps: RepairDeps, events: readonly HealOpsEvent[]): Promise<string[]> {
+  if (events.length === 0) return [];
+  try {
+    await deps.publisher.publish(events);
+    return [];
+  } catch (error) {
+    const detailTypes = events.map((e) => e.detailType);
+    deps.logger.error('the repair step is saved but its events were not published', {
+      reason: error instanceof Error ? error.message : String(error),
+      detailTypes,
+    });
+    return detailTypes;
+  }
 }
 
 /** The dependsOn parents failing (or unseen) on this target now, from their stored state. */

@@ -113,6 +113,25 @@ describe('repair Lambda', () => {
     expect(failed?.detail.attempt).toMatchObject({ exitCode: null, verifyStatus: null });
   });
 
+  it('keeps a saved step when the bus refuses its events, and answers a redelivery without repairing again', async () => {
+    const host = await world.newHost();
+    const detail = await recordFailure(world, host);
+    const lambda = world.lambda({ eventBusName: 'healops-no-such-bus' });
+    const result = await lambda(envelope(detail), context());
+    expect(result).toEqual({
+      status: 'done',
+      outcome: 'recovered',
+      attempts: 1,
+      published: [],
+      unpublished: ['HealOps Repair Succeeded', 'HealOps Recovered'],
+    });
+    const state = await world.store.load({ package: FIXTURE_PACKAGE, check: CHECK.name, target: host.id });
+    expect(state).toMatchObject({ lastStatus: 'ok', problem: null, repairLeaseUntil: null });
+    expect(await lambda(envelope(detail), context())).toEqual(result);
+    expect(await repairRuns(host)).toBe(1);
+    expect(repairCommands(world, host)).toBe(1);
+  });
+
   it('skips an event whose target passed since', async () => {
     const host = await world.newHost();
     const detail = await recordFailure(world, host);

@@ -186,6 +186,31 @@ describe('processFleetResults', () => {
     expect(report.errors).toEqual(['events: bus down']);
     expect((await store.load({ package: 'web', check: 'nginx-up', target: 'i-1' }))?.version).toBe(1);
   });
+
+  it('sends Check Failed again on the next run when the bus lost it and the target still fails', async () => {
+    const { deps, settings, store, events } = setup();
+    const broken: EventPublisher = {
+      publish: async () => {
+        throw new Error('bus down');
+      },
+    };
+    await processFleetResults({ ...deps, events: broken }, settings, bundlePackage(), [
+      result('nginx-up', 'i-1', 2),
+    ]);
+    const later = '2026-01-01T12:04:00.000Z';
+    const report = await processFleetResults(deps, settings, bundlePackage(), [
+      result('nginx-up', 'i-1', 2, {}, later),
+    ]);
+    expect(report.counts.repair).toBe(1);
+    expect(events.events.map((e) => [e.detailType, e.detail.target])).toEqual([
+      ['HealOps Check Failed', 'i-1'],
+    ]);
+    expect(events.events[0]?.detail).toMatchObject({ runAt: later, consecutiveFailures: 2, stateVersion: 2 });
+    expect(await store.load({ package: 'web', check: 'nginx-up', target: 'i-1' })).toMatchObject({
+      version: 2,
+      repairLeaseUntil: null,
+    });
+  });
 });
 
 describe('checkPackage', () => {

@@ -170,7 +170,8 @@ export class RepairWorld {
     });
   }
 
-  lambda() {
+  /** The repair Lambda; `eventBusName` overrides the HealOps bus (a bus that does not exist refuses every event). */
+  lambda(options: { readonly eventBusName?: string } = {}) {
     const store = this.store;
     const dynamo = this.#dynamo;
     if (dynamo === undefined) throw new Error('the DynamoDB client was not built');
@@ -179,7 +180,7 @@ export class RepairWorld {
       store,
       executor: this.ssmExecutor(),
       publisher: new EventBridgePublisher({
-        eventBusName: BUS,
+        eventBusName: options.eventBusName ?? BUS,
         region: REGION,
         endpoint: this.server().endpoint,
         clientConfig: { credentials: CREDENTIALS },
