@@ -202,10 +202,13 @@ describe('processFleetResults', () => {
       result('nginx-up', 'i-1', 2, {}, later),
     ]);
     expect(report.counts.repair).toBe(1);
-    expect(events.events.map((e) => [e.detailType, e.detail.target])).toEqual([
-      ['HealOps Check Failed', 'i-1'],
-    ]);
-    expect(events.events[0]?.detail).toMatchObject({ runAt: later, consecutiveFailures: 2, stateVersion: 2 });
+    expect(events.events.map((e) => e.detailType)).toEqual(['HealOps Check Failed']);
+    expect(events.events[0]?.detail).toMatchObject({
+      target: 'i-1',
+      runAt: later,
+      consecutiveFailures: 2,
+      stateVersion: 2,
+    });
     expect(await store.load({ package: 'web', check: 'nginx-up', target: 'i-1' })).toMatchObject({
       version: 2,
       repairLeaseUntil: null,
