@@ -27,9 +27,10 @@ function required(env: CheckEnv, name: string): string {
 
 /**
  * The check function's dependencies from its environment: HEALOPS_TABLE_NAME (state, audit, outbox),
- * HEALOPS_EVENT_BUS_NAME, HEALOPS_BUNDLE_PATH (default ./healops-bundle.json), optional endpoint overrides
- * HEALOPS_DYNAMODB_ENDPOINT, HEALOPS_SSM_ENDPOINT, HEALOPS_EVENTS_ENDPOINT, and POWERTOOLS_METRICS_NAMESPACE /
- * POWERTOOLS_SERVICE_NAME for the EMF points. The SDK reads AWS_REGION and the credentials itself.
+ * HEALOPS_EVENT_BUS_NAME, HEALOPS_IDEMPOTENCY_TABLE_NAME (optional: without it a duplicate invocation runs the
+ * checks again, and a warning says so at init), HEALOPS_BUNDLE_PATH (default ./healops-bundle.json), optional
+ * endpoint overrides HEALOPS_DYNAMODB_ENDPOINT, HEALOPS_SSM_ENDPOINT, HEALOPS_EVENTS_ENDPOINT, and
+ * POWERTOOLS_METRICS_NAMESPACE / POWERTOOLS_SERVICE_NAME for the EMF points. The SDK reads AWS_REGION and the credentials itself.
  */
 export function checkDepsFromEnv(env: CheckEnv = process.env): CheckDeps {
   const bundle = readBundle(env.HEALOPS_BUNDLE_PATH || DEFAULT_BUNDLE_PATH);
@@ -44,15 +45,20 @@ export function checkDepsFromEnv(env: CheckEnv = process.env): CheckDeps {
   const documents = new Map(bundle.packages.map((p) => [p.name, { documentName: p.document.name }] as const));
   const serviceName = env.POWERTOOLS_SERVICE_NAME || DEFAULT_SERVICE;
   const logger = new Logger({ serviceName });
+  const dynamo = createDynamoClient({
+    ...region,
+    ...(env.HEALOPS_DYNAMODB_ENDPOINT ? { endpoint: env.HEALOPS_DYNAMODB_ENDPOINT } : {}),
+  });
+  const idempotencyTable = env.HEALOPS_IDEMPOTENCY_TABLE_NAME;
+  if (!idempotencyTable) {
+    logger.warn(
+      'HEALOPS_IDEMPOTENCY_TABLE_NAME is not set: a duplicate invocation (Scheduler delivers at least once) runs the checks again',
+    );
+  }
   return {
     bundle,
-    store: new DynamoStore({
-      tableName,
-      client: createDynamoClient({
-        ...region,
-        ...(env.HEALOPS_DYNAMODB_ENDPOINT ? { endpoint: env.HEALOPS_DYNAMODB_ENDPOINT } : {}),
-      }),
-    }),
+    store: new DynamoStore({ tableName, client: dynamo }),
+    ...(idempotencyTable ? { idempotency: { tableName: idempotencyTable, client: dynamo } } : {}),
     fleet: new SsmFleetExecutor(new SsmRunner(ssm)),
     executor: new SsmExecutor({ client: ssm, documents: (name) => documents.get(name), clock }),
     publisher: new EventBridgePublisher({

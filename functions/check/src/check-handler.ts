@@ -1,5 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { ParseError } from '@aws-lambda-powertools/parser/errors';
 import { parser } from '@aws-lambda-powertools/parser/middleware';
 import {
   type AuditLog,
@@ -15,7 +16,6 @@ import {
   type Executor,
   type FleetExecutor,
   type FleetHandle,
-  type FleetOutcome,
   type FleetSettings,
   type MetricsSink,
   type ResolvedCheck,
@@ -24,8 +24,24 @@ import {
 } from '@healops/core';
 import middy from '@middy/core';
 import type { LambdaContextLike } from '../../notify/src/lambda-context.js';
-import { type CheckInput, checkInputSchema, isScheduledCheck } from './check-input.js';
-import { CheckEventError } from './errors.js';
+import type { IdempotencyStore } from '../../shared/src/idempotency-store.js';
+import { checkRunKey, idempotentCheckRun } from './check-idempotency.js';
+import {
+  type CheckInput,
+  checkInputSchema,
+  checkScope,
+  describeIssues,
+  isScheduledCheck,
+} from './check-input.js';
+import type { CheckResult, CheckRunResult } from './check-result.js';
+import { CheckEventError, CheckInputError } from './errors.js';
+
+export type {
+  CheckResult,
+  CheckRunResult,
+  CheckSkippedResult,
+  CheckSkipReason,
+} from './check-result.js';
 
 export interface CheckDeps {
   readonly bundle: DeploymentBundle;
@@ -51,26 +67,28 @@ export interface CheckDeps {
   readonly pollIntervalMs?: number;
   /** Results decided at once (default processFleetResults'). */
   readonly concurrency?: number;
+  /**
+   * Powertools Idempotency records (the table the repair function uses): a duplicate of a scheduled invocation
+   * (same package, schedule and scheduledTime) or of a continuation does not run again. Without it every
+   * invocation runs.
+   */
+  readonly idempotency?: IdempotencyStore;
 }
 
-/** What an invocation answers (and logs). */
-export interface CheckResult {
-  readonly package: string;
-  readonly schedule: string;
-  readonly correlationId: string;
-  /** 0 for a scheduled run, n for its n-th continuation. */
-  readonly continuation: number;
-  readonly counts: Record<FleetOutcome, number>;
-  readonly published: number;
-  readonly errors: readonly string[];
-  /** Invocations still pending: a `HealOps Check Continue` event carries them on. */
-  readonly pending: number;
-  readonly continued: boolean;
-}
+/** The handler; without idempotency it never skips, and its type says so (CheckRunResult). */
+export type CheckHandler<R extends CheckResult = CheckResult> = (
+  event: unknown,
+  context: LambdaContextLike,
+) => Promise<R>;
 
-export type CheckHandler = (event: unknown, context: LambdaContextLike) => Promise<CheckResult>;
-
-export const CHECK_DEFAULTS = { marginMs: 20_000 } as const;
+export const CHECK_DEFAULTS = {
+  marginMs: 20_000,
+  /**
+   * Errors a result carries (every one is logged): the result is stored as the run's idempotency record (a
+   * DynamoDB item, 400 KB at most) and is an async invocation's destination payload (256 KB at most).
+   */
+  resultErrors: 20,
+} as const;
 
 interface RunStart {
   readonly pkg: BundlePackage;
@@ -125,8 +143,13 @@ function runStart(bundle: DeploymentBundle, input: CheckInput, context: LambdaCo
  * actions saved, Check Failed / Escalated / Recovered published) until they are all in or the invocation's time
  * less `marginMs` is spent; then, with results pending, publishes `HealOps Check Continue` carrying the handle, and
  * the continuation picks the run up. Powertools Logger (Lambda context, the run's correlation id) and Parser (the
- * input schema) wrap it.
+ * input schema) wrap it; with `deps.idempotency`, Powertools Idempotency keeps a duplicate invocation from running
+ * again (check-idempotency.ts).
  */
+export function createCheckHandler(
+  deps: CheckDeps & { readonly idempotency?: undefined },
+): CheckHandler<CheckRunResult>;
+export function createCheckHandler(deps: CheckDeps): CheckHandler;
 export function createCheckHandler(deps: CheckDeps): CheckHandler {
   const { logger } = deps;
   const routes = deps.bundle.tickets.map((c) => ({
@@ -135,11 +158,10 @@ export function createCheckHandler(deps: CheckDeps): CheckHandler {
   }));
   const sinks = deps.sinks ?? [];
 
-  const check = async (input: CheckInput, context: LambdaContextLike): Promise<CheckResult> => {
+  const check = async (input: CheckInput, context: LambdaContextLike): Promise<CheckRunResult> => {
     const start = runStart(deps.bundle, input, context);
     const { pkg, schedule, correlationId } = start;
     logger.setCorrelationId(correlationId);
-    logger.appendKeys({ package: pkg.name, schedule, continuation: start.continuation });
     const settings: FleetSettings = {
       dryRun: false,
       maxOutputBytes: deps.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES,
@@ -190,14 +212,16 @@ export function createCheckHandler(deps: CheckDeps): CheckHandler {
       ]);
     }
     for (const error of report.errors) logger.error('a result was not processed', { reason: error });
-    const result: CheckResult = {
+    const result: CheckRunResult = {
+      status: 'done',
       package: pkg.name,
       schedule,
       correlationId,
       continuation: start.continuation,
       counts: report.counts,
       published: report.published,
-      errors: report.errors,
+      errors: report.errors.slice(0, CHECK_DEFAULTS.resultErrors),
+      errorCount: report.errors.length,
       pending: outcome.pending,
       continued: handle !== undefined,
     };
@@ -208,11 +232,32 @@ export function createCheckHandler(deps: CheckDeps): CheckHandler {
     return result;
   };
 
-  const handler = middy<CheckInput, CheckResult, Error, LambdaContextLike>(check)
+  const once = deps.idempotency ? idempotentCheckRun(deps.idempotency, check, logger) : undefined;
+  const invoke = async (input: CheckInput, context: LambdaContextLike): Promise<CheckResult> => {
+    logger.appendKeys(checkScope(input));
+    if (once === undefined) return check(input, context);
+    const key = checkRunKey(input);
+    if (key === undefined) {
+      logger.warn(
+        'a scheduled invocation without scheduledTime (a manual invoke?) runs without idempotency: a duplicate of it runs again',
+      );
+      return check(input, context);
+    }
+    return once(key, input, context);
+  };
+
+  const handler = middy<CheckInput, CheckResult, Error, LambdaContextLike>(invoke)
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(parser({ schema: checkInputSchema }))
     .use({
       onError: (request) => {
+        // Parser's error says only that the input did not parse: the issues (field and problem) are its cause.
+        const issues = request.error instanceof ParseError ? describeIssues(request.error.cause) : undefined;
+        if (issues !== undefined) {
+          request.error = new CheckInputError(`the check function's input is not valid: ${issues}`, {
+            cause: request.error,
+          });
+        }
         logger.error('check invocation failed', {
           reason: request.error instanceof Error ? request.error.message : String(request.error),
         });

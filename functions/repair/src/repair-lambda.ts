@@ -4,8 +4,8 @@ import { makeHandlerIdempotent } from '@aws-lambda-powertools/idempotency/middle
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { parser } from '@aws-lambda-powertools/parser/middleware';
 import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import middy from '@middy/core';
+import type { IdempotencyStore } from '../../shared/src/idempotency-store.js';
 import {
   createRepairHandler,
   type EventBridgeEnvelope,
@@ -14,13 +14,7 @@ import {
   type RepairResult,
 } from './repair-handler.js';
 
-/** Where Powertools Idempotency keeps its records: a table whose partition key is `id` (string), TTL `expiration`. */
-export interface IdempotencyStore {
-  readonly tableName: string;
-  readonly client: DynamoDBClient;
-  /** How long a finished repair step answers a redelivery from its record (default 1 hour). */
-  readonly expiresAfterSeconds?: number;
-}
+export type { IdempotencyStore } from '../../shared/src/idempotency-store.js';
 
 export interface RepairLambdaDeps extends RepairDeps {
   readonly idempotency: IdempotencyStore;
