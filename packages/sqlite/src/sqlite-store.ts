@@ -173,6 +173,10 @@ export class SqliteStore implements StateStore, AuditLog, MetricsSink, MetricsRe
       if (!Number.isSafeInteger(expectedVersion) || expectedVersion < 0) {
         throw new SqliteStoreError(`expectedVersion must be a non-negative integer, got ${expectedVersion}`);
       }
+      for (const part of ['package', 'check', 'target'] as const) {
+        if (state.key[part] === '')
+          throw new SqliteStoreError(`check state ${describeKey(state.key)}: the ${part} name is empty`);
+      }
       const version = expectedVersion + 1;
       const row = stateToRow(state, version);
       const ticketRows = tickets.map((t) => ticketToRow(t, Date.now()));

@@ -73,7 +73,8 @@ export class SqliteTicketOutbox implements TicketOutbox, TicketLinks {
          last_error = @error, claimed_until = 0 WHERE id = @id`,
     );
     this.#retry = db.prepare(
-      `UPDATE ticket_outbox SET attempts = attempts + @count, next_attempt_at = @next, last_attempt_at = @at,
+      `UPDATE ticket_outbox SET attempts = attempts + @count,
+         next_attempt_at = CASE WHEN @count = 0 THEN next_attempt_at ELSE @next END, last_attempt_at = @at,
          last_error = @error, claimed_until = 0 WHERE id = @id AND state = 'pending'`,
     );
     this.#release = db.prepare(
@@ -199,7 +200,16 @@ export class SqliteTicketOutbox implements TicketOutbox, TicketLinks {
       if (ids === undefined) return this.#db.prepare(update).run({ now: ms }).changes;
       const run = this.#db.transaction(() => {
         const one = this.#db.prepare(`${update} AND id = @id`);
-        return ids.reduce((n, id) => n + one.run({ now: ms, id }).changes, 0);
+        const seqOf = this.#db.prepare<{ id: string }, { seq: number }>(
+          'SELECT seq FROM ticket_outbox WHERE id = @id',
+        );
+        // Oldest first, whatever order the ids came in: a dead trigger goes back before its dead resolve, which
+        // then is no longer a later live action superseding it.
+        const ordered = [...new Set(ids)]
+          .map((id) => ({ id, seq: seqOf.get({ id })?.seq }))
+          .filter((row): row is { id: string; seq: number } => row.seq !== undefined)
+          .sort((a, b) => a.seq - b.seq);
+        return ordered.reduce((n, row) => n + one.run({ now: ms, id: row.id }).changes, 0);
       });
       return run.immediate();
     });

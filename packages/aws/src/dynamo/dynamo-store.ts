@@ -167,10 +167,13 @@ export class DynamoStore implements StateStore, AuditLog, TicketOutbox, TicketLi
         KeyConditionExpression: 'gsi1pk = :pk',
         ExpressionAttributeValues: { ':pk': PROBLEM_PK },
       });
-      return items.map((item) => {
-        const key = itemToKey(item);
-        return { key, problem: itemToProblem(item.problem, `check state ${describeKey(key)} problem`) };
-      });
+      // gsi1 sorts ties by the escaped key; the port orders them by the names themselves.
+      return items
+        .map((item) => {
+          const key = itemToKey(item);
+          return { key, problem: itemToProblem(item.problem, `check state ${describeKey(key)} problem`) };
+        })
+        .sort((a, b) => compareText(a.problem.openedAt, b.problem.openedAt) || compareKeys(a.key, b.key));
     });
   }
 
@@ -324,9 +327,15 @@ function isTransactionConflict(error: unknown): boolean {
   return error instanceof Error && error.name === 'TransactionConflictException';
 }
 
+/** Code point order (as UTF-8 bytes compare, and as SQLite and DynamoDB's own keys sort), not UTF-16's. */
+function compareText(a: string, b: string): number {
+  return a === b ? 0 : Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+}
+
 function compareKeys(a: CheckKey, b: CheckKey): number {
   for (const field of ['package', 'check', 'target'] as const) {
-    if (a[field] !== b[field]) return a[field] < b[field] ? -1 : 1;
+    const order = compareText(a[field], b[field]);
+    if (order !== 0) return order;
   }
   return 0;
 }
