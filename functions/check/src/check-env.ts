@@ -12,6 +12,7 @@ import {
 import { SystemClock } from '@healops/local';
 import { DEFAULT_BUNDLE_PATH, readBundle } from '../../shared/src/bundle.js';
 import { BundleError } from '../../shared/src/errors.js';
+import { ssmOutputFromEnv } from '../../shared/src/ssm-output.js';
 import type { CheckDeps } from './check-handler.js';
 
 export type CheckEnv = Readonly<Record<string, string | undefined>>;
@@ -29,7 +30,8 @@ function required(env: CheckEnv, name: string): string {
  * The check function's dependencies from its environment: HEALOPS_TABLE_NAME (state, audit, outbox),
  * HEALOPS_EVENT_BUS_NAME, HEALOPS_IDEMPOTENCY_TABLE_NAME (optional: without it a duplicate invocation runs the
  * checks again, and a warning says so at init), HEALOPS_BUNDLE_PATH (default ./healops-bundle.json), optional
- * endpoint overrides HEALOPS_DYNAMODB_ENDPOINT, HEALOPS_SSM_ENDPOINT, HEALOPS_EVENTS_ENDPOINT, and
+ * HEALOPS_OUTPUT_BUCKET (full command output beyond SSM's 24,000 characters), endpoint overrides
+ * HEALOPS_DYNAMODB_ENDPOINT, HEALOPS_SSM_ENDPOINT, HEALOPS_EVENTS_ENDPOINT, HEALOPS_S3_ENDPOINT, and
  * POWERTOOLS_METRICS_NAMESPACE / POWERTOOLS_SERVICE_NAME for the EMF points. The SDK reads AWS_REGION and the credentials itself.
  */
 export function checkDepsFromEnv(env: CheckEnv = process.env): CheckDeps {
@@ -45,6 +47,7 @@ export function checkDepsFromEnv(env: CheckEnv = process.env): CheckDeps {
   const documents = new Map(bundle.packages.map((p) => [p.name, { documentName: p.document.name }] as const));
   const serviceName = env.POWERTOOLS_SERVICE_NAME || DEFAULT_SERVICE;
   const logger = new Logger({ serviceName });
+  const ssmOutput = ssmOutputFromEnv(env, env.AWS_REGION, logger);
   const dynamo = createDynamoClient({
     ...region,
     ...(env.HEALOPS_DYNAMODB_ENDPOINT ? { endpoint: env.HEALOPS_DYNAMODB_ENDPOINT } : {}),
@@ -59,8 +62,8 @@ export function checkDepsFromEnv(env: CheckEnv = process.env): CheckDeps {
     bundle,
     store: new DynamoStore({ tableName, client: dynamo }),
     ...(idempotencyTable ? { idempotency: { tableName: idempotencyTable, client: dynamo } } : {}),
-    fleet: new SsmFleetExecutor(new SsmRunner(ssm)),
-    executor: new SsmExecutor({ client: ssm, documents: (name) => documents.get(name), clock }),
+    fleet: new SsmFleetExecutor(new SsmRunner(ssm, ssmOutput)),
+    executor: new SsmExecutor({ client: ssm, documents: (name) => documents.get(name), clock, ...ssmOutput }),
     publisher: new EventBridgePublisher({
       eventBusName,
       ...region,

@@ -1,6 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { search } from '@aws-lambda-powertools/logger/correlationId';
-// Not yet exported by @healops/aws (packages/aws/src/index.ts): the single-target SSM executor.
 import {
   createDynamoClient,
   createSsmClient,
@@ -10,6 +9,7 @@ import {
 } from '@healops/aws';
 import { SystemClock } from '@healops/local';
 import { DEFAULT_BUNDLE_PATH, readBundle } from '../../shared/src/bundle.js';
+import { ssmOutputFromEnv } from '../../shared/src/ssm-output.js';
 import { BundleError } from './errors.js';
 import type { RepairLambdaDeps } from './repair-lambda.js';
 
@@ -22,8 +22,9 @@ function required(env: NodeJS.ProcessEnv, name: string): string {
 
 /**
  * The repair function's clients from its environment: HEALOPS_TABLE_NAME (state, audit, outbox),
- * HEALOPS_IDEMPOTENCY_TABLE_NAME, HEALOPS_EVENT_BUS_NAME, HEALOPS_BUNDLE_PATH (default ./healops-bundle.json), and
- * optional endpoint overrides HEALOPS_DYNAMODB_ENDPOINT, HEALOPS_SSM_ENDPOINT, HEALOPS_EVENTS_ENDPOINT.
+ * HEALOPS_IDEMPOTENCY_TABLE_NAME, HEALOPS_EVENT_BUS_NAME, HEALOPS_BUNDLE_PATH (default ./healops-bundle.json),
+ * HEALOPS_OUTPUT_BUCKET (full command output beyond SSM's 24,000 characters), and optional endpoint overrides
+ * HEALOPS_DYNAMODB_ENDPOINT, HEALOPS_SSM_ENDPOINT, HEALOPS_EVENTS_ENDPOINT, HEALOPS_S3_ENDPOINT.
  */
 export function repairDepsFromEnv(env: NodeJS.ProcessEnv = process.env): RepairLambdaDeps {
   const bundle = readBundle(env.HEALOPS_BUNDLE_PATH || DEFAULT_BUNDLE_PATH);
@@ -33,6 +34,7 @@ export function repairDepsFromEnv(env: NodeJS.ProcessEnv = process.env): RepairL
     ...(env.HEALOPS_DYNAMODB_ENDPOINT ? { endpoint: env.HEALOPS_DYNAMODB_ENDPOINT } : {}),
   });
   const documents = new Map(bundle.packages.map((p) => [p.name, { documentName: p.document.name }] as const));
+  const logger = new Logger({ serviceName: 'healops-repair', correlationIdSearchFn: search });
   return {
     bundle,
     store: new DynamoStore({ tableName: required(env, 'HEALOPS_TABLE_NAME'), client: dynamo }),
@@ -43,6 +45,7 @@ export function repairDepsFromEnv(env: NodeJS.ProcessEnv = process.env): RepairL
       }),
       documents: (name) => documents.get(name),
       clock: new SystemClock(),
+      ...ssmOutputFromEnv(env, region, logger),
     }),
     publisher: new EventBridgePublisher({
       eventBusName: required(env, 'HEALOPS_EVENT_BUS_NAME'),
@@ -50,7 +53,7 @@ export function repairDepsFromEnv(env: NodeJS.ProcessEnv = process.env): RepairL
       ...(env.HEALOPS_EVENTS_ENDPOINT ? { endpoint: env.HEALOPS_EVENTS_ENDPOINT } : {}),
     }),
     clock: new SystemClock(),
-    logger: new Logger({ serviceName: 'healops-repair', correlationIdSearchFn: search }),
+    logger,
     idempotency: { tableName: required(env, 'HEALOPS_IDEMPOTENCY_TABLE_NAME'), client: dynamo },
   };
 }

@@ -26,7 +26,17 @@ export {
   type SsmBlastRadius,
   type SsmJob,
   SsmRunner,
+  type SsmRunnerOptions,
 } from './ssm/ssm-runner.js';
+export {
+  keyFromOutputUrl,
+  readSsmOutput,
+  type SsmOutputBucket,
+  type SsmOutputLocation,
+  type SsmOutputRead,
+  type SsmStream,
+  ssmOutputKey,
+} from './ssm/ssm-s3-output.js';
 export { isTerminalStatus, SSM_TERMINAL_STATUSES, type SsmOutcome, ssmExecResult } from './ssm/ssm-status.js';
 export { SSM_MAX_INSTANCE_IDS, type SsmTargets, sendTargets } from './ssm/ssm-targets.js';
 export { TimestreamTransport, type TimestreamTransportOptions } from './timestream-transport.js';

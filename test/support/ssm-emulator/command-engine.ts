@@ -4,6 +4,7 @@ import { commandEvent, invocationEvent } from './events.js';
 import type { EmulatedInstance, Fleet } from './fleet.js';
 import { type CommandState, type InvocationState, isTerminal } from './invocation-state.js';
 import { concurrencyLimit, errorLimit } from './limits.js';
+import type { CommandOutputLocation } from './s3-output.js';
 import type { StepRunner } from './step-runner.js';
 import type { InvocationStatus, SsmStatusChangeEvent, StatusDetail } from './types.js';
 
@@ -23,6 +24,7 @@ export interface CommandRequest {
   readonly requestedInstanceIds: readonly string[];
   readonly targets: readonly unknown[];
   readonly comment: string;
+  readonly output: CommandOutputLocation | undefined;
   readonly timeoutSeconds: number;
   readonly maxConcurrency: string;
   readonly maxErrors: string;
@@ -70,6 +72,7 @@ export class CommandEngine {
       instanceIds: request.requestedInstanceIds,
       targets: request.targets,
       comment: request.comment,
+      output: request.output,
       requestedAt: now,
       visibleAt: now + this.#options.invocationLagMs,
       expiresAt: now + request.timeoutSeconds * this.#options.msPerSecond,
@@ -107,6 +110,7 @@ export class CommandEngine {
           stderr: '',
           startedAt: undefined,
           finishedAt: undefined,
+          executed: false,
         })),
         status: 'Pending',
         statusDetails: 'Pending',

@@ -16,6 +16,7 @@ import {
   sendCommand,
 } from './operations.js';
 import { ProcessPool } from './process-pool.js';
+import { type EmulatorS3Options, S3OutputWriter } from './s3-output.js';
 import { SsmHttpServer } from './server.js';
 import { StepRunner } from './step-runner.js';
 import type {
@@ -33,7 +34,8 @@ import type {
  * @aws-sdk/client-ssm. It runs the documents' aws:runShellScript steps for real on this machine, once per emulated
  * node, and enforces the service's limits (50 instance ids, 5 targets, MaxResults 1..50, TimeoutSeconds 30..2592000,
  * MaxConcurrency / MaxErrors, Output cut at 2,500 characters with the agent's markers, 24,000 / 8,000 in
- * GetCommandInvocation).
+ * GetCommandInvocation). With OutputS3BucketName the full streams of each step go to S3 (the `s3` option, e.g. moto)
+ * at the agent's key layout, and the URL fields answer them (s3-output.ts).
  *
  * Time: `timeScale` scales every SSM duration (TimeoutSeconds, a step's timeoutSeconds): 1 is real time, 0.01 makes
  * one SSM second last 10 ms. Reported dates are real wall-clock times. Instance latency and API latency are real ms.
@@ -41,6 +43,7 @@ import type {
 
 export { SsmApiError, SsmEmulatorSetupError } from './errors.js';
 export { LIMITS, pluginOutput } from './limits.js';
+export type { EmulatorS3Options } from './s3-output.js';
 export type {
   Behavior,
   CommandView,
@@ -69,6 +72,11 @@ export interface SsmEmulatorOptions {
   readonly rootDir?: string;
   /** Receives the EventBridge events SSM would emit for command and invocation status changes. */
   readonly onEvent?: (event: SsmStatusChangeEvent) => void;
+  /**
+   * The S3 (moto) the emulated agents write command output to when SendCommand names OutputS3BucketName. Without
+   * it the URL fields are still answered, but nothing is written (as when the agent cannot reach S3).
+   */
+  readonly s3?: EmulatorS3Options;
 }
 
 export interface SsmEmulator {
@@ -82,6 +90,8 @@ export interface SsmEmulator {
   readonly commands: readonly CommandView[];
   /** Node scripts started so far. */
   readonly processesStarted: number;
+  /** S3 output writes that failed (no such bucket, no access), as the agent would log them. */
+  readonly s3OutputFailures: readonly string[];
   /** Registers (a new version of) an SSM Command document (schemaVersion 2.2 JSON); answers the version. */
   addDocument(name: string, content: string | object): string;
   setDefaultDocumentVersion(name: string, version: string): void;
@@ -134,7 +144,8 @@ export async function startSsmEmulator(options: SsmEmulatorOptions = {}): Promis
   const documents = new DocumentRegistry();
   const faults = new Faults();
   const pool = new ProcessPool(options.processConcurrency ?? 16);
-  const steps = new StepRunner({ pool, rootDir, region, msPerSecond });
+  const s3 = options.s3 === undefined ? undefined : new S3OutputWriter(options.s3, region);
+  const steps = new StepRunner({ pool, rootDir, region, msPerSecond, s3 });
   const engine = new CommandEngine({
     fleet,
     steps,
@@ -144,7 +155,13 @@ export async function startSsmEmulator(options: SsmEmulatorOptions = {}): Promis
     accountId,
     onEvent: options.onEvent,
   });
-  const context: OperationContext = { fleet, documents, engine, accountId };
+  const context: OperationContext = {
+    fleet,
+    documents,
+    engine,
+    accountId,
+    outputRegion: options.s3?.region ?? region,
+  };
   const server = await SsmHttpServer.listen((operation, body) => {
     switch (operation) {
       case 'SendCommand':
@@ -188,6 +205,9 @@ export async function startSsmEmulator(options: SsmEmulatorOptions = {}): Promis
     get processesStarted() {
       return pool.started;
     },
+    get s3OutputFailures() {
+      return [...(s3?.failures ?? [])];
+    },
     addDocument: (name, content) => documents.add(name, content).version,
     setDefaultDocumentVersion: (name, version) => documents.setDefaultVersion(name, version),
     addInstance: (spec) => {
@@ -220,6 +240,7 @@ export async function startSsmEmulator(options: SsmEmulatorOptions = {}): Promis
     close: async () => {
       await server.close();
       await engine.stop();
+      s3?.close();
       if (ownRoot) await rm(rootDir, { recursive: true, force: true });
     },
   };

@@ -1,5 +1,6 @@
 import type { CommandDocument } from './documents.js';
 import type { RunningScript } from './process-pool.js';
+import type { CommandOutputLocation } from './s3-output.js';
 import type { InvocationStatus, StatusDetail } from './types.js';
 
 /* The mutable records the command engine keeps per command, invocation and plugin (step). */
@@ -14,6 +15,8 @@ export interface PluginState {
   stderr: string;
   startedAt: number | undefined;
   finishedAt: number | undefined;
+  /** The step ran on the node (not skipped, not cancelled before it started): its output goes to S3. */
+  executed: boolean;
 }
 
 export interface InvocationState {
@@ -40,6 +43,8 @@ export interface CommandState {
   readonly instanceIds: readonly string[];
   readonly targets: readonly unknown[];
   readonly comment: string;
+  /** SendCommand OutputS3BucketName / OutputS3KeyPrefix; undefined when no bucket was named. */
+  readonly output: CommandOutputLocation | undefined;
   readonly requestedAt: number;
   /** Reads before this time answer as if the command's invocations did not exist yet. */
   readonly visibleAt: number;

@@ -12,6 +12,7 @@ import {
   validMaxConcurrency,
   validMaxErrors,
 } from './limits.js';
+import type { CommandOutputLocation } from './s3-output.js';
 import { INVOCATION_STATUSES, type InvocationStatus } from './types.js';
 import { commandShape, invocationDetailShape, invocationShape } from './wire-shapes.js';
 
@@ -29,6 +30,8 @@ export interface OperationContext {
   readonly documents: DocumentRegistry;
   readonly engine: CommandEngine;
   readonly accountId: string;
+  /** The region of output buckets (SSM finds a bucket's region itself; OutputS3Region is ignored). */
+  readonly outputRegion: string;
 }
 
 export function optionalString(body: Body, field: string): string | undefined {
@@ -95,6 +98,29 @@ export function commandId(body: Body): string {
   return id;
 }
 
+function lengthBetween(body: Body, field: string, min: number, max: number): string | undefined {
+  const value = optionalString(body, field);
+  if (value === undefined) return undefined;
+  if (value.length < min)
+    throw apiError.validation(
+      constraintMessage(value, lowerFirst(field), `Member must have length greater than or equal to ${min}`),
+    );
+  if (value.length > max)
+    throw apiError.validation(
+      constraintMessage(value, lowerFirst(field), `Member must have length less than or equal to ${max}`),
+    );
+  return value;
+}
+
+/** SendCommand's S3 output location (OutputS3BucketName 3..63, OutputS3KeyPrefix up to 500, OutputS3Region 3..20). */
+function outputLocation(context: OperationContext, body: Body): CommandOutputLocation | undefined {
+  const bucket = lengthBetween(body, 'OutputS3BucketName', 3, 63);
+  const keyPrefix = lengthBetween(body, 'OutputS3KeyPrefix', 0, 500) ?? '';
+  const requestedRegion = lengthBetween(body, 'OutputS3Region', 3, 20) ?? '';
+  if (bucket === undefined) return undefined;
+  return { bucket, keyPrefix, requestedRegion, region: context.outputRegion };
+}
+
 export function sendCommand(context: OperationContext, body: Body): unknown {
   const name = requiredString(body, 'DocumentName');
   const document = context.documents.resolve(name, optionalString(body, 'DocumentVersion'));
@@ -134,6 +160,7 @@ export function sendCommand(context: OperationContext, body: Body): unknown {
     throw apiError.validation(
       constraintMessage(maxErrors, 'maxErrors', 'Member must satisfy regular expression pattern'),
     );
+  const output = outputLocation(context, body);
   const wireParameters = (body.Parameters ?? {}) as Record<string, readonly string[]>;
   const parameters = resolveParameters(document, wireParameters);
   const resolved = instanceIds.length > 0 ? instanceIds : context.fleet.resolveTargets(targets);
@@ -145,6 +172,7 @@ export function sendCommand(context: OperationContext, body: Body): unknown {
     requestedInstanceIds: instanceIds,
     targets,
     comment: optionalString(body, 'Comment') ?? '',
+    output,
     timeoutSeconds,
     maxConcurrency,
     maxErrors,

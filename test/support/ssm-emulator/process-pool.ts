@@ -1,10 +1,12 @@
 import { spawn } from 'node:child_process';
+import { StringDecoder } from 'node:string_decoder';
 import { LIMITS } from './limits.js';
 
 /*
  * Runs step scripts as real processes, at most `concurrency` at once (FIFO, O(1) per job). Each script runs as
  * `/bin/sh <file>` in its own process group, so an execution timeout or a CancelCommand kills everything it started.
- * Output is kept the way the agent keeps it for the API: the first 24,000 characters of stdout and 8,000 of stderr.
+ * Output is kept the way the agent keeps it for the API: the first 24,000 characters of stdout and 8,000 of stderr;
+ * with `keepAll` (the command has an S3 output bucket) also every byte, as the agent's stdout / stderr files.
  */
 
 export interface ScriptJob {
@@ -12,6 +14,8 @@ export interface ScriptJob {
   readonly cwd: string;
   readonly env: Readonly<Record<string, string>>;
   readonly timeoutMs: number;
+  /** Keep every byte of both streams too (for the S3 output). */
+  readonly keepAll?: boolean;
 }
 
 export interface ScriptOutcome {
@@ -23,6 +27,9 @@ export interface ScriptOutcome {
   readonly cancelled: boolean;
   readonly startedAt: number | undefined;
   readonly finishedAt: number;
+  /** Every byte written, when the job asked to keep it all. */
+  readonly allStdout?: Uint8Array;
+  readonly allStderr?: Uint8Array;
 }
 
 export interface RunningScript {
@@ -43,12 +50,29 @@ const PIPE_GRACE_MS = 200;
 
 class Capture {
   #text = '';
-  constructor(private readonly limit: number) {}
-  add(chunk: string): void {
-    if (this.#text.length < this.limit) this.#text += chunk.slice(0, this.limit - this.#text.length);
+  readonly #decoder = new StringDecoder('utf8');
+  readonly #all: Buffer[] | undefined;
+  constructor(
+    private readonly limit: number,
+    keepAll: boolean,
+  ) {
+    this.#all = keepAll ? [] : undefined;
   }
-  get text(): string {
+  add(chunk: Buffer | string): void {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+    this.#all?.push(bytes);
+    this.#keep(this.#decoder.write(bytes));
+  }
+  #keep(text: string): void {
+    if (this.#text.length < this.limit) this.#text += text.slice(0, this.limit - this.#text.length);
+  }
+  /** The text kept, once the stream has ended. */
+  end(): string {
+    this.#keep(this.#decoder.end());
     return this.#text;
+  }
+  get all(): Uint8Array | undefined {
+    return this.#all === undefined ? undefined : Buffer.concat(this.#all);
   }
 }
 
@@ -115,8 +139,9 @@ export class ProcessPool {
     this.#running += 1;
     this.started += 1;
     const startedAt = Date.now();
-    const stdout = new Capture(LIMITS.standardOutput);
-    const stderr = new Capture(LIMITS.standardError);
+    const keepAll = entry.job.keepAll === true;
+    const stdout = new Capture(LIMITS.standardOutput, keepAll);
+    const stderr = new Capture(LIMITS.standardError, keepAll);
     let timedOut = false;
     let finished = false;
     const child = spawn('/bin/sh', [entry.job.file], {
@@ -134,8 +159,8 @@ export class ProcessPool {
       }
     };
     entry.kill = killGroup;
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => stdout.add(chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => stderr.add(chunk));
+    child.stdout.on('data', (chunk: Buffer) => stdout.add(chunk));
+    child.stderr.on('data', (chunk: Buffer) => stderr.add(chunk));
     const timer = setTimeout(() => {
       timedOut = true;
       killGroup();
@@ -146,10 +171,14 @@ export class ProcessPool {
       clearTimeout(timer);
       entry.state = 'done';
       this.#running -= 1;
+      const allStdout = stdout.all;
+      const allStderr = stderr.all;
       entry.resolve({
         exitCode: timedOut ? LIMITS.killedExitCode : exitCode,
-        stdout: stdout.text,
-        stderr: stderr.text,
+        stdout: stdout.end(),
+        stderr: stderr.end(),
+        ...(allStdout === undefined ? {} : { allStdout }),
+        ...(allStderr === undefined ? {} : { allStderr }),
         timedOut,
         cancelled: entry.cancelRequested && !timedOut,
         startedAt,

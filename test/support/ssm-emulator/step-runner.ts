@@ -5,13 +5,15 @@ import type { EmulatedInstance } from './fleet.js';
 import type { InvocationState, PluginState } from './invocation-state.js';
 import { LIMITS } from './limits.js';
 import type { ProcessPool, ScriptOutcome } from './process-pool.js';
+import type { S3OutputWriter } from './s3-output.js';
 
 /*
  * What the SSM Agent does with a delivered command on one node: each step in order; a step whose platformType
  * precondition does not hold (or whose plugin the platform lacks) is skipped as Success with the agent's message;
  * aws:runShellScript steps run for real as `/bin/sh _script.sh` in the node's working directory, with the document's
  * parameters substituted textually first; aws:runPowerShellScript steps go to the node's PowerShell stand-in, or
- * fail (-1) when it has none. A failed step does not stop the next ones (the agent's default control flow).
+ * fail (-1) when it has none. A failed step does not stop the next ones (the agent's default control flow). When the
+ * command names an output bucket, a step that ran writes its whole stdout / stderr there before it counts as done.
  */
 
 const PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -22,6 +24,8 @@ export interface StepRunnerOptions {
   readonly region: string;
   /** Real milliseconds per SSM second. */
   readonly msPerSecond: number;
+  /** Writes the output of commands that name an output bucket; without it nothing is written. */
+  readonly s3?: S3OutputWriter | undefined;
 }
 
 export class StepRunner {
@@ -91,27 +95,35 @@ export class StepRunner {
     plugin.status = 'InProgress';
     plugin.statusDetails = 'InProgress';
     plugin.startedAt = Date.now();
+    plugin.executed = true;
     const values = invocation.command.parameters;
     const script = `${scriptLines(step, values).join('\n')}\n`;
     if (step.action === 'aws:runPowerShellScript') {
-      await this.#powerShell(instance, step, plugin, script);
+      await this.#powerShell(invocation, instance, step, plugin, script);
       return;
     }
     const file = await this.#script(invocation, step, script);
     const cwd = step.workingDirectory ?? (await this.#prepare(instance.instanceId));
+    const writer = invocation.command.output === undefined ? undefined : this.#options.s3;
     const running = this.#options.pool.run({
       file,
       cwd,
       env: this.#env(instance),
       timeoutMs: stepTimeoutSeconds(step, values) * this.#options.msPerSecond,
+      keepAll: writer !== undefined,
     });
     invocation.running = running;
     const outcome = await running.done;
     invocation.running = undefined;
+    await writer?.write(invocation.command, invocation.instanceId, plugin, {
+      stdout: outcome.allStdout ?? new Uint8Array(),
+      stderr: outcome.allStderr ?? new Uint8Array(),
+    });
     record(plugin, outcome);
   }
 
   async #powerShell(
+    invocation: InvocationState,
     instance: EmulatedInstance,
     step: DocumentStep,
     plugin: PluginState,
@@ -129,6 +141,11 @@ export class StepRunner {
         instanceId: instance.instanceId,
         stepName: step.name,
       });
+      if (invocation.command.output !== undefined)
+        await this.#options.s3?.write(invocation.command, instance.instanceId, plugin, {
+          stdout: Buffer.from(result.stdout, 'utf8'),
+          stderr: Buffer.from(result.stderr, 'utf8'),
+        });
       plugin.stdout = result.stdout.slice(0, LIMITS.standardOutput);
       plugin.stderr = result.stderr.slice(0, LIMITS.standardError);
       end(plugin, result.exitCode === 0 ? 'Success' : 'Failed', result.exitCode);

@@ -1,5 +1,6 @@
 import type { CommandState, InvocationState, PluginState } from './invocation-state.js';
 import { pluginOutput } from './limits.js';
+import { outputUrl, pluginKeyPrefix } from './s3-output.js';
 
 /*
  * How the emulator's records look on the wire (AWS JSON 1.1 as SSM answers it): timestamps are epoch seconds,
@@ -27,9 +28,9 @@ export function commandShape(command: CommandState): Record<string, unknown> {
     RequestedDateTime: epochSeconds(command.requestedAt),
     Status: command.status,
     StatusDetails: command.statusDetails,
-    OutputS3Region: '',
-    OutputS3BucketName: '',
-    OutputS3KeyPrefix: '',
+    OutputS3Region: command.output?.requestedRegion ?? '',
+    OutputS3BucketName: command.output?.bucket ?? '',
+    OutputS3KeyPrefix: command.output?.keyPrefix ?? '',
     MaxConcurrency: command.maxConcurrency,
     MaxErrors: command.maxErrors,
     TargetCount: command.invocations.length,
@@ -42,22 +43,31 @@ export function commandShape(command: CommandState): Record<string, unknown> {
   };
 }
 
-export function pluginShape(plugin: PluginState): Record<string, unknown> {
+export function pluginShape(invocation: InvocationState, plugin: PluginState): Record<string, unknown> {
+  const { command, instanceId } = invocation;
+  const done = isDone(plugin);
   const shape: Record<string, unknown> = {
     Name: plugin.name,
     Status: plugin.status,
     StatusDetails: plugin.statusDetails,
     ResponseCode: plugin.responseCode,
-    Output: isDone(plugin) ? pluginOutput(plugin.stdout, plugin.stderr) : '',
-    StandardOutputUrl: '',
-    StandardErrorUrl: '',
-    OutputS3Region: '',
-    OutputS3BucketName: '',
-    OutputS3KeyPrefix: '',
+    Output: done ? pluginOutput(plugin.stdout, plugin.stderr) : '',
+    StandardOutputUrl: outputUrl(command, instanceId, plugin, 'stdout', done),
+    StandardErrorUrl: outputUrl(command, instanceId, plugin, 'stderr', done),
+    OutputS3Region: command.output?.region ?? '',
+    OutputS3BucketName: command.output?.bucket ?? '',
+    OutputS3KeyPrefix: pluginKeyPrefix(command, instanceId, plugin),
   };
   if (plugin.startedAt !== undefined) shape.ResponseStartDateTime = epochSeconds(plugin.startedAt);
   if (plugin.finishedAt !== undefined) shape.ResponseFinishDateTime = epochSeconds(plugin.finishedAt);
   return shape;
+}
+
+/** The invocation's own URL fields: those of its plugin when the document has just one (as SSM answers them). */
+function invocationUrl(invocation: InvocationState, stream: 'stdout' | 'stderr'): string {
+  const [only, more] = invocation.plugins;
+  if (only === undefined || more !== undefined) return '';
+  return outputUrl(invocation.command, invocation.instanceId, only, stream, isDone(only));
 }
 
 export function invocationShape(invocation: InvocationState, details: boolean): Record<string, unknown> {
@@ -73,9 +83,9 @@ export function invocationShape(invocation: InvocationState, details: boolean): 
     Status: invocation.status,
     StatusDetails: invocation.statusDetails,
     TraceOutput: '',
-    StandardOutputUrl: '',
-    StandardErrorUrl: '',
-    CommandPlugins: details ? invocation.plugins.map(pluginShape) : [],
+    StandardOutputUrl: invocationUrl(invocation, 'stdout'),
+    StandardErrorUrl: invocationUrl(invocation, 'stderr'),
+    CommandPlugins: details ? invocation.plugins.map((plugin) => pluginShape(invocation, plugin)) : [],
     ServiceRole: '',
     CloudWatchOutputConfig: { CloudWatchLogGroupName: '', CloudWatchOutputEnabled: false },
   };
@@ -118,9 +128,11 @@ export function invocationDetailShape(
     Status: byName && plugin !== undefined ? plugin.status : invocation.status,
     StatusDetails: byName && plugin !== undefined ? plugin.statusDetails : invocation.statusDetails,
     StandardOutputContent: done ? plugin.stdout : '',
-    StandardOutputUrl: '',
+    StandardOutputUrl:
+      plugin === undefined ? '' : outputUrl(command, invocation.instanceId, plugin, 'stdout', done),
     StandardErrorContent: done ? plugin.stderr : '',
-    StandardErrorUrl: '',
+    StandardErrorUrl:
+      plugin === undefined ? '' : outputUrl(command, invocation.instanceId, plugin, 'stderr', done),
     CloudWatchOutputConfig: { CloudWatchLogGroupName: '', CloudWatchOutputEnabled: false },
   };
 }

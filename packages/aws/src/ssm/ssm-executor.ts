@@ -9,7 +9,9 @@ import {
 } from '@healops/core';
 import { SsmExecutorError } from './ssm-executor-error.js';
 import { fitJobParameters } from './ssm-job-parameters.js';
+import { capBytes } from './ssm-output-bytes.js';
 import { type SentCommand, SsmRunner } from './ssm-runner.js';
+import type { SsmOutputBucket } from './ssm-s3-output.js';
 import { ssmExecResult } from './ssm-status.js';
 
 /** The SSM Command document that runs a package's jobs. */
@@ -34,6 +36,13 @@ export interface SsmExecutorOptions {
   readonly graceMs?: number;
   /** Told each command sent (e.g. to name it in a Repair Succeeded/Failed event). */
   readonly onCommand?: (request: ExecRequest, commandId: string) => void;
+  /**
+   * The bucket SSM writes the full output to: output beyond GetCommandInvocation's 24,000 / 8,000 characters is
+   * read from there, up to the request's maxOutputBytes per stream.
+   */
+  readonly output?: SsmOutputBucket;
+  /** Told when a stream could not be read from S3 and the text SSM cut was kept (for the log). */
+  readonly onOutputProblem?: (message: string) => void;
 }
 
 const DEFAULT_DELIVERY_TIMEOUT_SECONDS = 60;
@@ -70,20 +79,11 @@ function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** Text cut to at most `maxBytes` of UTF-8 (never in the middle of a character). */
-function capBytes(text: string, maxBytes: number): { text: string; cut: boolean } {
-  const bytes = Buffer.from(text, 'utf8');
-  if (bytes.length <= maxBytes) return { text, cut: false };
-  let end = maxBytes;
-  // Step back over continuation bytes (10xxxxxx) so a multi-byte character is not split.
-  while (end > 0 && ((bytes[end] ?? 0) & 0xc0) === 0x80) end--;
-  return { text: bytes.subarray(0, end).toString('utf8'), cut: true };
-}
-
 /**
  * Runs one job on one instance (request.target) through SSM Run Command: the package's document with the job id,
  * its environment and stdin as parameters and the job timeout as executionTimeout; then polls the invocation
- * (ListCommandInvocations with details, the full output when the listing cut it) until it ends, the deadline (job
+ * (ListCommandInvocations with details; GetCommandInvocation when the listing cut the output, and the command's
+ * S3 output when that cut it too and an output bucket is set) until it ends, the deadline (job
  * timeout + delivery timeout + grace) passes, or `signal` aborts — the last two cancel the command. A host that
  * cannot run the job, and SSM calls that fail after the client's retries, come back as an ExecResult the engine
  * reads as UNKNOWN; only a request this executor cannot express rejects (SsmExecutorError).
@@ -94,7 +94,10 @@ export class SsmExecutor implements Executor {
 
   constructor(options: SsmExecutorOptions) {
     this.#options = options;
-    this.#runner = new SsmRunner(options.client);
+    this.#runner = new SsmRunner(options.client, {
+      ...(options.output === undefined ? {} : { output: options.output }),
+      ...(options.onOutputProblem === undefined ? {} : { onOutputProblem: options.onOutputProblem }),
+    });
   }
 
   async run(request: ExecRequest, signal?: AbortSignal): Promise<ExecResult> {
@@ -156,7 +159,7 @@ export class SsmExecutor implements Executor {
         return cancelled(elapsed());
       }
       try {
-        const pass = await this.#runner.collect(sent);
+        const pass = await this.#runner.collect(sent, new Set(), request.maxOutputBytes);
         const finished = pass.finished.find((f) => f.instanceId === request.target) ?? pass.finished[0];
         if (finished !== undefined) return this.#result(finished.outcome, request.maxOutputBytes);
         lastError = undefined;

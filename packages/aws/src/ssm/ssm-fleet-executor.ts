@@ -1,5 +1,6 @@
 import type {
   BundlePackage,
+  ExecResult,
   FleetCommand,
   FleetExecutor,
   FleetHandle,
@@ -7,15 +8,21 @@ import type {
   FleetResult,
   ResolvedCheck,
 } from '@healops/core';
-import { ssmJobEnv, ssmJobId } from '@healops/core';
+import { DEFAULT_MAX_OUTPUT_BYTES, ssmJobEnv, ssmJobId } from '@healops/core';
+import { capBytes } from './ssm-output-bytes.js';
 import { isFinalCommandStatus, type SsmRunner } from './ssm-runner.js';
-import { ssmExecResult } from './ssm-status.js';
+import { type SsmOutcome, ssmExecResult } from './ssm-status.js';
 
 export interface SsmFleetExecutorOptions {
   /** How long SSM keeps trying to reach an offline host (SendCommand TimeoutSeconds, 30..2592000); default 60. */
   readonly deliveryTimeoutSeconds?: number;
   /** Default: the system clock. */
   readonly now?: () => Date;
+  /**
+   * Bytes kept per stream of each result (the engine's maxOutputBytes; default DEFAULT_MAX_OUTPUT_BYTES): the
+   * bound of what is read from the runner's S3 output, and where longer output is cut (truncated).
+   */
+  readonly maxOutputBytes?: number;
 }
 
 const DEFAULT_DELIVERY_TIMEOUT_SECONDS = 60;
@@ -34,12 +41,14 @@ export function executionTimeoutSeconds(timeoutMs: number): string {
  * the document's executionTimeout, and no HEALOPS_TARGET in the env (each host names itself). A poll first asks
  * where every open command stands (ListCommands, 50 a page: CompletedCount), then lists the invocations (pages of
  * 50 with output) only of commands with more finished hosts than already handed out, skipping those hosts; a
- * command SSM did not list is collected as before. Finished commands leave the handle.
+ * command SSM did not list is collected as before. Finished commands leave the handle. Output SSM cut comes in full
+ * from the runner's S3 output bucket when it has one, up to maxOutputBytes per stream.
  */
 export class SsmFleetExecutor implements FleetExecutor {
   readonly #runner: SsmRunner;
   readonly #deliveryTimeoutSeconds: number;
   readonly #now: () => Date;
+  readonly #maxOutputBytes: number;
   /** The document each package's commands were sent with (from start): narrows ListCommands in poll. */
   readonly #documents = new Map<string, string>();
 
@@ -47,6 +56,7 @@ export class SsmFleetExecutor implements FleetExecutor {
     this.#runner = runner;
     this.#deliveryTimeoutSeconds = options.deliveryTimeoutSeconds ?? DEFAULT_DELIVERY_TIMEOUT_SECONDS;
     this.#now = options.now ?? (() => new Date());
+    this.#maxOutputBytes = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
   }
 
   async start(
@@ -93,14 +103,14 @@ export class SsmFleetExecutor implements FleetExecutor {
       let listedPending = 0;
       // Listed only when SSM counts more finished hosts than were handed out (or when its progress is unknown).
       if (known === undefined || known.completedCount > seen.size) {
-        const collected = await this.#runner.collect(command, seen);
+        const collected = await this.#runner.collect(command, seen, this.#maxOutputBytes);
         listedPending = collected.pending;
         for (const finished of collected.finished) {
           seen.add(finished.instanceId);
           results.push({
             check: command.check,
             target: finished.instanceId,
-            exec: ssmExecResult(finished.outcome),
+            exec: this.#result(finished.outcome),
             startedAt: command.requestedAt,
           });
         }
@@ -113,5 +123,17 @@ export class SsmFleetExecutor implements FleetExecutor {
       }
     }
     return { results, pending, handle: { ...handle, commands: open } };
+  }
+
+  #result(outcome: SsmOutcome): ExecResult {
+    const result = ssmExecResult(outcome);
+    const stdout = capBytes(result.stdout, this.#maxOutputBytes);
+    const stderr = capBytes(result.stderr, this.#maxOutputBytes);
+    return {
+      ...result,
+      stdout: stdout.text,
+      stderr: stderr.text,
+      truncated: result.truncated || stdout.cut || stderr.cut,
+    };
   }
 }

@@ -7,7 +7,16 @@ import {
   SendCommandCommand,
   type SSMClient,
 } from '@aws-sdk/client-ssm';
+import { DEFAULT_MAX_OUTPUT_BYTES } from '@healops/core';
 import { SsmRunnerError } from '../errors.js';
+import {
+  keyFromOutputUrl,
+  readSsmOutput,
+  type SsmOutputBucket,
+  type SsmOutputLocation,
+  type SsmStream,
+  ssmOutputKey,
+} from './ssm-s3-output.js';
 import { isTerminalStatus, type SsmOutcome } from './ssm-status.js';
 import { type SsmTargets, sendTargets } from './ssm-targets.js';
 
@@ -58,6 +67,16 @@ export interface CommandProgress {
   readonly completedCount: number;
 }
 
+export interface SsmRunnerOptions {
+  /**
+   * The bucket SSM writes every invocation's full output to (SendCommand OutputS3BucketName / OutputS3KeyPrefix);
+   * a stream that reached GetCommandInvocation's limit is then read from there, up to the bound collect is given.
+   */
+  readonly output?: SsmOutputBucket;
+  /** Told when a stream could not be read from S3 and the text SSM cut was kept (for the log). */
+  readonly onOutputProblem?: (message: string) => void;
+}
+
 /** Command `Status` values after which nothing changes any more. */
 const FINAL_COMMAND_STATUSES: ReadonlySet<string> = new Set(['Success', 'Failed', 'Cancelled', 'TimedOut']);
 
@@ -83,10 +102,23 @@ const SKIPPED = 'Step execution skipped';
  * Runs HealOps jobs on fleets through SSM Run Command with as few API calls as the limits allow: one SendCommand per
  * 50 instance ids (one for a tag or resource-group target), results collected a page of 50 invocations at a time
  * with their output (ListCommandInvocations, Details), and GetCommandInvocation only for an invocation whose
- * output the listing cut. Throttling is retried by the client's retry strategy (create it with createSsmClient).
+ * output the listing cut. With an output bucket, SSM also writes every invocation's full output to S3, and a
+ * stream GetCommandInvocation cut (24,000 / 8,000 characters) is read from there with one ranged GetObject
+ * (key from the URL fields SSM answers, else the agent's layout); an S3 failure keeps the cut text, marked
+ * truncated, with the reason in the outcome. Throttling is retried by the client's retry strategy (create it with
+ * createSsmClient).
  */
 export class SsmRunner {
-  constructor(private readonly client: SSMClient) {}
+  readonly #output: SsmOutputBucket | undefined;
+  readonly #onOutputProblem: ((message: string) => void) | undefined;
+
+  constructor(
+    private readonly client: SSMClient,
+    options: SsmRunnerOptions = {},
+  ) {
+    this.#output = options.output;
+    this.#onOutputProblem = options.onOutputProblem;
+  }
 
   async send(job: SsmJob, targets: SsmTargets, radius: SsmBlastRadius): Promise<SentCommand[]> {
     const sent: SentCommand[] = [];
@@ -101,6 +133,12 @@ export class SsmRunner {
             MaxConcurrency: radius.maxConcurrency,
             MaxErrors: radius.maxErrors,
             ...(job.comment ? { Comment: job.comment.slice(0, 100) } : {}),
+            ...(this.#output === undefined
+              ? {}
+              : {
+                  OutputS3BucketName: this.#output.bucket,
+                  ...(this.#output.keyPrefix ? { OutputS3KeyPrefix: this.#output.keyPrefix } : {}),
+                }),
             ...target,
           }),
         ),
@@ -158,8 +196,15 @@ export class SsmRunner {
     return found;
   }
 
-  /** One pass over a command's invocations: those finished and not in `seen`, with their full output. */
-  async collect(command: SentCommand, seen: ReadonlySet<string> = new Set()): Promise<CollectResult> {
+  /**
+   * One pass over a command's invocations: those finished and not in `seen`, with their full output — from S3, up
+   * to `maxOutputBytes` per stream, for a stream GetCommandInvocation cut when the commands carry an output bucket.
+   */
+  async collect(
+    command: SentCommand,
+    seen: ReadonlySet<string> = new Set(),
+    maxOutputBytes: number = DEFAULT_MAX_OUTPUT_BYTES,
+  ): Promise<CollectResult> {
     const finished: FinishedInvocation[] = [];
     let pending = 0;
     let nextToken: string | undefined;
@@ -184,7 +229,7 @@ export class SsmRunner {
         finished.push({
           commandId: command.commandId,
           instanceId,
-          outcome: await this.#outcome(command.commandId, instanceId, invocation),
+          outcome: await this.#outcome(command.commandId, instanceId, invocation, maxOutputBytes),
         });
       }
       nextToken = page.NextToken;
@@ -192,7 +237,12 @@ export class SsmRunner {
     return { finished, pending };
   }
 
-  async #outcome(commandId: string, instanceId: string, invocation: CommandInvocation): Promise<SsmOutcome> {
+  async #outcome(
+    commandId: string,
+    instanceId: string,
+    invocation: CommandInvocation,
+    maxOutputBytes: number,
+  ): Promise<SsmOutcome> {
     const status = invocation.Status;
     if (!isTerminalStatus(status))
       throw new SsmRunnerError(`invocation ${commandId}/${instanceId} is not finished`);
@@ -216,14 +266,53 @@ export class SsmRunner {
         }),
       ),
     );
-    const stdout = full.StandardOutputContent ?? split.stdout;
-    const stderr = full.StandardErrorContent ?? split.stderr;
+    const where = { commandId, instanceId, stepName: plugin.Name };
+    const stdout = await this.#stream(where, 'stdout', {
+      text: full.StandardOutputContent ?? split.stdout,
+      limit: SSM_STDOUT_LIMIT,
+      urls: [full.StandardOutputUrl, plugin.StandardOutputUrl],
+      maxOutputBytes,
+    });
+    const stderr = await this.#stream(where, 'stderr', {
+      text: full.StandardErrorContent ?? split.stderr,
+      limit: SSM_STDERR_LIMIT,
+      urls: [full.StandardErrorUrl, plugin.StandardErrorUrl],
+      maxOutputBytes,
+    });
+    const problems = [stdout.problem, stderr.problem].filter((p) => p !== undefined);
     return {
       ...base,
-      stdout,
-      stderr,
-      truncated: stdout.length >= SSM_STDOUT_LIMIT || stderr.length >= SSM_STDERR_LIMIT,
+      stdout: stdout.text,
+      stderr: stderr.text,
+      truncated: stdout.truncated || stderr.truncated,
+      ...(problems.length > 0 ? { outputProblem: problems.join('; ') } : {}),
     };
+  }
+
+  /** A stream as GetCommandInvocation gave it, or in full from S3 when it reached the limit and S3 has it. */
+  async #stream(
+    where: SsmOutputLocation,
+    stream: SsmStream,
+    given: {
+      readonly text: string;
+      readonly limit: number;
+      readonly urls: readonly (string | undefined)[];
+      readonly maxOutputBytes: number;
+    },
+  ): Promise<{ text: string; truncated: boolean; problem?: string }> {
+    const atLimit = given.text.length >= given.limit;
+    const output = this.#output;
+    if (!atLimit || output === undefined) return { text: given.text, truncated: atLimit };
+    const key =
+      given.urls.map((url) => keyFromOutputUrl(url, output.bucket)).find((k) => k !== undefined) ??
+      ssmOutputKey(output, where, stream);
+    const read = await readSsmOutput(output, key, given.maxOutputBytes);
+    if (read.ok) return { text: read.text, truncated: read.truncated };
+    const problem =
+      `${stream} of ${where.commandId}/${where.instanceId} not read from s3://${output.bucket}/${key} ` +
+      `(${read.reason}): kept the first ${given.limit} characters SSM returned`;
+    this.#onOutputProblem?.(problem);
+    return { text: given.text, truncated: true, problem };
   }
 
   async #call<T>(operation: string, send: () => Promise<T>): Promise<T> {

@@ -29,9 +29,14 @@ export interface SsmOutcome {
   readonly responseCode: number | undefined;
   readonly stdout: string;
   readonly stderr: string;
-  /** Either stream was cut by SSM (2,500 characters in a listing; 24,000 / 8,000 from GetCommandInvocation). */
+  /**
+   * Either stream is not whole: cut by SSM (2,500 characters in a listing; 24,000 / 8,000 from
+   * GetCommandInvocation) and not read from S3, or longer in S3 than the bound read.
+   */
   readonly truncated: boolean;
   readonly durationMs: number;
+  /** Why a stream SSM cut could not be read in full from the command's S3 output (the cut text was kept). */
+  readonly outputProblem?: string;
 }
 
 /** The ExecResult the engine interprets (packages/core/src/engine/interpret.ts) for an SSM outcome. */

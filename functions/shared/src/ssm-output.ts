@@ -1,0 +1,34 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { S3Client } from '@aws-sdk/client-s3';
+import type { SsmOutputBucket } from '@healops/aws';
+
+/** The key prefix command output goes under in the output bucket (the stack grants access to exactly this). */
+export const SSM_OUTPUT_PREFIX = 'ssm-output';
+
+/** What SsmRunner and SsmExecutor take for command output beyond GetCommandInvocation's 24,000 characters. */
+export interface SsmOutputOptions {
+  readonly output?: SsmOutputBucket;
+  readonly onOutputProblem: (message: string) => void;
+}
+
+/**
+ * From HEALOPS_OUTPUT_BUCKET (and HEALOPS_S3_ENDPOINT, tests only): commands write their full output to the bucket
+ * under SSM_OUTPUT_PREFIX and long outputs are read back from it. Unset: outputs stop at SSM's 24,000 characters
+ * (marked truncated). A failed read is logged as a warning; the cut text stands.
+ */
+export function ssmOutputFromEnv(
+  env: Readonly<Record<string, string | undefined>>,
+  region: string | undefined,
+  logger: Logger,
+): SsmOutputOptions {
+  const onOutputProblem = (message: string) =>
+    logger.warn('command output not read from S3', { reason: message });
+  const bucket = env.HEALOPS_OUTPUT_BUCKET;
+  if (bucket === undefined || bucket === '') return { onOutputProblem };
+  const endpoint = env.HEALOPS_S3_ENDPOINT;
+  const s3 = new S3Client({
+    ...(region ? { region } : {}),
+    ...(endpoint ? { endpoint, forcePathStyle: true } : {}),
+  });
+  return { output: { bucket, keyPrefix: SSM_OUTPUT_PREFIX, s3 }, onOutputProblem };
+}
