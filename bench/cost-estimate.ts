@@ -42,18 +42,35 @@ const MEASURED = {
   /** One strongly consistent GetItem (state item <= 394 B: 1 RRU) and one conditional PutItem (1 WRU). */
   readUnitsPerResult: 1,
   writeUnitsPerResult: 1,
-  /** 8,000 EMF documents, 5,617,000 bytes. */
-  emfBytesPerResult: 702,
-  /** status + duration + 3.25 perfdata labels, each with (package, check, target, environment). */
-  targetSeriesPerResult: 5.25,
-  /** Series with (package, environment) only: one per metric name of the package. */
-  aggregateSeriesPerPackage: 27,
+  /**
+   * PowertoolsEmfSink's default `dimensions: lean` (2026-12-04, after the option): 16,000 EMF lines, 7,732,000 bytes
+   * (Powertools writes one line per directive: status, then duration + perfdata).
+   */
+  emfBytesPerResult: 967,
+  /** Only healops.check.status keeps (package, check, target, environment). */
+  targetSeriesPerResult: 1,
+  /**
+   * Series without `target`: status per (package, environment), duration and the 26 perfdata labels per (package,
+   * check, environment) of the 8 jobs. Grows with the checks of a package, not with the hosts.
+   */
+  aggregateSeriesPerPackage: 35,
   /** The one `check run finished` line (Powertools Logger with the Lambda context keys). */
   loggerBytesPerInvocation: 637,
   /** Handler time per result on this machine (AMD EPYC, shared with other work; 0.22 to 0.54 ms seen). */
   cpuMsPerResult: 0.22,
   /** `HealOps Check Failed` entry of the run where one host failed twice (1 chunk of 64 KB). */
   eventBytes: 1095,
+} as const;
+
+/**
+ * The same run with `dimensions: full` (the CLI EmfSink default, and the Lambda output before the option): 8,000 EMF
+ * documents, 5,617,000 bytes; status + duration + 3.25 perfdata labels per result with `target`; one series per
+ * metric name of the package with (package, environment).
+ */
+const MEASURED_FULL = {
+  emfBytesPerResult: 702,
+  targetSeriesPerResult: 5.25,
+  aggregateSeriesPerPackage: 27,
 } as const;
 
 /** Not measured here: figures we believe, stated in docs/cost.md. */
@@ -173,9 +190,22 @@ export const VARIANTS: ReadonlyArray<{
   },
   { name: 'log retention 7 days', apply: (i) => ({ ...i, logRetentionDays: 7 }) },
   {
-    // Status per target; duration and perfdata per (package, check, environment) only.
+    // Status per target; duration and perfdata per (package, check, environment) only: the `lean` default itself.
     name: 'status only per target',
     apply: (i) => perTargetSeries(i, 1),
+  },
+  {
+    // `dimensions: full`: every point with (package, check, target, environment), as before the option.
+    name: 'dimensions: full',
+    apply: (i) => ({
+      ...i,
+      perResult: {
+        ...i.perResult,
+        emfBytes: MEASURED_FULL.emfBytesPerResult,
+        targetMetricSeries: MEASURED_FULL.targetSeriesPerResult,
+      },
+      fixedMetricSeries: MEASURED_FULL.aggregateSeriesPerPackage + ASSUMED.handlerMetrics,
+    }),
   },
   {
     // No `target` dimension in CloudWatch at all; per-target detail from Logs Insights on the EMF lines.

@@ -169,7 +169,9 @@ describe('the estimate inputs', () => {
       return variant.apply(inputs);
     };
     expect(byName('no target dimension').perResult.targetMetricSeries).toBe(0);
-    expect(byName('no target dimension').fixedMetricSeries).toBe(inputs.fixedMetricSeries + 53);
+    // lean (the default) keeps one series per (check, host): status. Without `target` it is one per check (10).
+    expect(inputs.perResult.targetMetricSeries).toBe(1);
+    expect(byName('no target dimension').fixedMetricSeries).toBe(inputs.fixedMetricSeries + 10);
     expect(byName('status only per target').perResult.targetMetricSeries).toBe(1);
     expect(byName('rate(15 minutes)').cyclesPerMonth).toBe(2920);
   });

@@ -2,7 +2,7 @@
  * What one check-function invocation costs besides its wait for SSM: the inputs of bench/cost-estimate.ts that no
  * other bench measures (issue 6, cost estimate).
  *
- *   npx tsx bench/cost/measure-invocation.ts [hosts]        (default 1,000)
+ *   npx tsx bench/cost/measure-invocation.ts [hosts] [full|lean]     (default 1,000 hosts, lean)
  *
  * Runs the real check handler (createCheckHandler: middy, Powertools Logger and Parser, checkPackage,
  * processFleetResults, PowertoolsEmfSink) for one schedule of the linux-base jobs on `hosts` hosts, with the fleet
@@ -12,6 +12,7 @@
  *   1. first run (every state new), 2. steady state (every result OK, as before) -- the figures the model uses,
  *   3. and 4. one host's `process` check CRITICAL twice (soft, then hard: a Check Failed event).
  * CPU time per result is the invocation's wall time here over its results: engine, EMF and logging without network.
+ * The second argument is the EMF sink's `dimensions` (lean: the check function's default; full: every dimension).
  */
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
@@ -129,6 +130,8 @@ async function captureStdout<T>(run: () => Promise<T>): Promise<{ value: T; line
 async function main(): Promise<void> {
   const hostCount = Number(process.argv[2] ?? 1_000);
   if (!Number.isInteger(hostCount) || hostCount < 1) throw new Error('hosts must be a positive integer');
+  const dimensions = process.argv[3] ?? 'lean';
+  if (dimensions !== 'lean' && dimensions !== 'full') throw new Error('dimensions must be full or lean');
   const hosts = Array.from({ length: hostCount }, (_, i) => instanceId(i + 1));
   const pkg: BundlePackage = {
     name: PACKAGE,
@@ -157,7 +160,7 @@ async function main(): Promise<void> {
     publisher: { publish: async (events) => void published.push(...events) },
     clock,
     logger,
-    sinks: [new PowertoolsEmfSink({ namespace: 'HealOps' }, { serviceName: 'healops-check' })],
+    sinks: [new PowertoolsEmfSink({ namespace: 'HealOps', dimensions }, { serviceName: 'healops-check' })],
   });
 
   const cycle = async (failingHosts: number): Promise<CycleFigures> => {
@@ -205,7 +208,7 @@ async function main(): Promise<void> {
   };
 
   console.log(
-    `check handler, ${hostCount} hosts x ${JOB_NAMES.length} linux-base jobs (all as checks) = ${hostCount * JOB_NAMES.length} results per cycle; node ${process.version}`,
+    `check handler, ${hostCount} hosts x ${JOB_NAMES.length} linux-base jobs (all as checks) = ${hostCount * JOB_NAMES.length} results per cycle; EMF dimensions ${dimensions}; node ${process.version}`,
   );
   const labels = ['1 first run', '2 steady state', '3 one host soft-fails', '4 one host hard-fails'];
   const figures = [await cycle(0), await cycle(0), await cycle(1), await cycle(1)];

@@ -4,13 +4,13 @@ import {
   createSsmClient,
   DynamoStore,
   EventBridgePublisher,
-  PowertoolsEmfSink,
   SsmExecutor,
   SsmFleetExecutor,
   SsmRunner,
 } from '@healops/aws';
 import { SystemClock } from '@healops/local';
 import { DEFAULT_BUNDLE_PATH, readBundle } from '../../shared/src/bundle.js';
+import { emfSinkFromEnv } from '../../shared/src/emf-sink.js';
 import { BundleError } from '../../shared/src/errors.js';
 import { ssmOutputFromEnv } from '../../shared/src/ssm-output.js';
 import type { CheckDeps } from './check-handler.js';
@@ -32,7 +32,7 @@ function required(env: CheckEnv, name: string): string {
  * checks again, and a warning says so at init), HEALOPS_BUNDLE_PATH (default ./healops-bundle.json), optional
  * HEALOPS_OUTPUT_BUCKET (full command output beyond SSM's 24,000 characters), endpoint overrides
  * HEALOPS_DYNAMODB_ENDPOINT, HEALOPS_SSM_ENDPOINT, HEALOPS_EVENTS_ENDPOINT, HEALOPS_S3_ENDPOINT, and
- * POWERTOOLS_METRICS_NAMESPACE / POWERTOOLS_SERVICE_NAME for the EMF points. The SDK reads AWS_REGION and the credentials itself.
+ * POWERTOOLS_METRICS_NAMESPACE / POWERTOOLS_SERVICE_NAME / HEALOPS_EMF_DIMENSIONS for the EMF points. The SDK reads AWS_REGION and the credentials itself.
  */
 export function checkDepsFromEnv(env: CheckEnv = process.env): CheckDeps {
   const bundle = readBundle(env.HEALOPS_BUNDLE_PATH || DEFAULT_BUNDLE_PATH);
@@ -71,11 +71,6 @@ export function checkDepsFromEnv(env: CheckEnv = process.env): CheckDeps {
     }),
     clock,
     logger,
-    sinks: [
-      new PowertoolsEmfSink(
-        env.POWERTOOLS_METRICS_NAMESPACE ? { namespace: env.POWERTOOLS_METRICS_NAMESPACE } : {},
-        { serviceName, onProblem: (message) => logger.warn(message) },
-      ),
-    ],
+    sinks: [emfSinkFromEnv(env, serviceName, logger)],
   };
 }

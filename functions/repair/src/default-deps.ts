@@ -9,6 +9,7 @@ import {
 } from '@healops/aws';
 import { SystemClock } from '@healops/local';
 import { DEFAULT_BUNDLE_PATH, readBundle } from '../../shared/src/bundle.js';
+import { emfSinkFromEnv } from '../../shared/src/emf-sink.js';
 import { ssmOutputFromEnv } from '../../shared/src/ssm-output.js';
 import { BundleError } from './errors.js';
 import type { RepairLambdaDeps } from './repair-lambda.js';
@@ -24,7 +25,8 @@ function required(env: NodeJS.ProcessEnv, name: string): string {
  * The repair function's clients from its environment: HEALOPS_TABLE_NAME (state, audit, outbox),
  * HEALOPS_IDEMPOTENCY_TABLE_NAME, HEALOPS_EVENT_BUS_NAME, HEALOPS_BUNDLE_PATH (default ./healops-bundle.json),
  * HEALOPS_OUTPUT_BUCKET (full command output beyond SSM's 24,000 characters), and optional endpoint overrides
- * HEALOPS_DYNAMODB_ENDPOINT, HEALOPS_SSM_ENDPOINT, HEALOPS_EVENTS_ENDPOINT, HEALOPS_S3_ENDPOINT.
+ * HEALOPS_DYNAMODB_ENDPOINT, HEALOPS_SSM_ENDPOINT, HEALOPS_EVENTS_ENDPOINT, HEALOPS_S3_ENDPOINT. Repair metrics go
+ * out as EMF (POWERTOOLS_METRICS_NAMESPACE, HEALOPS_EMF_DIMENSIONS).
  */
 export function repairDepsFromEnv(env: NodeJS.ProcessEnv = process.env): RepairLambdaDeps {
   const bundle = readBundle(env.HEALOPS_BUNDLE_PATH || DEFAULT_BUNDLE_PATH);
@@ -34,7 +36,8 @@ export function repairDepsFromEnv(env: NodeJS.ProcessEnv = process.env): RepairL
     ...(env.HEALOPS_DYNAMODB_ENDPOINT ? { endpoint: env.HEALOPS_DYNAMODB_ENDPOINT } : {}),
   });
   const documents = new Map(bundle.packages.map((p) => [p.name, { documentName: p.document.name }] as const));
-  const logger = new Logger({ serviceName: 'healops-repair', correlationIdSearchFn: search });
+  const serviceName = env.POWERTOOLS_SERVICE_NAME || 'healops-repair';
+  const logger = new Logger({ serviceName, correlationIdSearchFn: search });
   return {
     bundle,
     store: new DynamoStore({ tableName: required(env, 'HEALOPS_TABLE_NAME'), client: dynamo }),
@@ -54,6 +57,7 @@ export function repairDepsFromEnv(env: NodeJS.ProcessEnv = process.env): RepairL
     }),
     clock: new SystemClock(),
     logger,
+    sinks: [emfSinkFromEnv(env, serviceName, logger)],
     idempotency: { tableName: required(env, 'HEALOPS_IDEMPOTENCY_TABLE_NAME'), client: dynamo },
   };
 }

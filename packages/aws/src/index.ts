@@ -6,6 +6,7 @@ export { DYNAMO_KEYS, DYNAMO_TABLE_SCHEMA, dynamoCreateTableInput } from './dyna
 export { AwsAdapterError, DynamoStoreError, SecretUnavailableError, SsmRunnerError } from './errors.js';
 export { EventBridgePublisher, type EventBridgePublisherOptions } from './eventbridge-publisher.js';
 export {
+  POWERTOOLS_EMF_DEFAULT_DIMENSIONS,
   POWERTOOLS_EMF_LIMITS,
   PowertoolsEmfSink,
   type PowertoolsEmfSinkOptions,

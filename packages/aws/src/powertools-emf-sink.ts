@@ -4,7 +4,9 @@ import {
   buildEmfDocuments,
   ConfigError,
   EMF_DEFAULT_NAMESPACE,
+  type EmfDimensions,
   type EmfDocument,
+  type EmfMetricDirective,
   type EmfOptions,
   type EmfSinkConfig,
   emfNamespaceProblem,
@@ -24,7 +26,7 @@ export interface PowertoolsEmfSinkOptions {
    * sets) and one set of alarms watches both; on, every metric also carries `service`, as Powertools does by default.
    */
   readonly serviceDimension?: boolean;
-  /** Default EMF_DIMENSION_SETS of @healops/core. */
+  /** The base sets of `dimensions: full` (default EMF_DIMENSION_SETS of @healops/core). */
   readonly dimensionSets?: ReadonlyArray<readonly string[]>;
   /** Told about every point that cannot be published and every Powertools warning; never throws into the sink. */
   readonly onProblem?: (message: string) => void;
@@ -54,12 +56,20 @@ const OVERLAPPING_SETS_WARNING = /^EMF key "[^"]*" is defined as both a dimensio
 const SERVICE_KEY = 'service';
 
 /**
+ * The Lambda default of `dimensions`: `lean`, the low-cost preset (EMF_LEAN_DIMENSIONS of @healops/core: `target`
+ * only on status and escalations). The CLI's EmfSink keeps `full`.
+ */
+export const POWERTOOLS_EMF_DEFAULT_DIMENSIONS: EmfDimensions = 'lean';
+
+/**
  * MetricsSink for Lambda: HealOps points as CloudWatch Embedded Metric Format, written to stdout by Powertools
  * Metrics. Points wait in memory until flush() (or until POWERTOOLS_EMF_LIMITS.pendingPoints wait); flush() groups
  * them with @healops/core's buildEmfDocuments (one group per timestamp and dimension values, at most 100 metrics,
- * each name once) and publishes each group as one Powertools publish: setTimestamp, one addDimensions per dimension
- * set, addMetric per point, publishStoredMetrics. So Powertools never flushes a half group on its own at 100 metrics,
- * and names, units, dimension sets and values are the ones the CLI's EmfSink writes.
+ * each name once) and publishes each directive of a group's document as one Powertools publish: setTimestamp, one
+ * addDimensions per dimension set, addMetadata for every other dimension of the group (kept in the line as a plain
+ * member), addMetric per point, publishStoredMetrics. So Powertools never flushes a half group on its own at 100
+ * metrics, and names, units, dimension sets and values are the ones the CLI's EmfSink writes with the same
+ * `dimensions` (the EmfSink puts all directives of a group in one line; Powertools writes one line per directive).
  *
  * `path` of an `emf` sink config does not apply here: Lambda's log stream is stdout. POWERTOOLS_METRICS_DISABLED
  * (or POWERTOOLS_DEV) silences the output as Powertools documents; such points are not counted as dropped.
@@ -77,7 +87,14 @@ export class PowertoolsEmfSink implements MetricsSink {
   #pending: MetricPoint[] = [];
   #dropped = 0;
 
-  constructor(config: Pick<EmfSinkConfig, 'namespace'> = {}, options: PowertoolsEmfSinkOptions = {}) {
+  /**
+   * `config.dimensions` defaults to POWERTOOLS_EMF_DEFAULT_DIMENSIONS (`lean`); `full` publishes what this sink
+   * published before the option existed.
+   */
+  constructor(
+    config: Pick<EmfSinkConfig, 'namespace' | 'dimensions'> = {},
+    options: PowertoolsEmfSinkOptions = {},
+  ) {
     this.name = options.name ?? 'emf';
     this.namespace = config.namespace ?? EMF_DEFAULT_NAMESPACE;
     const problem = emfNamespaceProblem(this.namespace);
@@ -88,6 +105,7 @@ export class PowertoolsEmfSink implements MetricsSink {
     }
     this.#emf = {
       namespace: this.namespace,
+      dimensions: config.dimensions ?? POWERTOOLS_EMF_DEFAULT_DIMENSIONS,
       ...(options.dimensionSets !== undefined ? { dimensionSets: options.dimensionSets } : {}),
     };
     try {
@@ -149,35 +167,41 @@ export class PowertoolsEmfSink implements MetricsSink {
       this.#drop(1, `point ${points[index]?.name ?? index} cannot be published as EMF: ${reason}`);
     }
     for (const document of documents) {
-      try {
-        this.#publish(document);
-      } catch (error) {
-        const [directive] = document._aws.CloudWatchMetrics;
-        const count = directive?.Metrics.length ?? 0;
-        const message = error instanceof Error ? error.message : String(error);
-        this.#drop(count, `${count} point(s) at ${document._aws.Timestamp} not published: ${message}`);
-        this.#metrics.clearMetrics();
-        this.#metrics.clearDimensions();
-        this.#metrics.clearMetadata();
+      for (const directive of document._aws.CloudWatchMetrics) {
+        try {
+          this.#publish(document, directive);
+        } catch (error) {
+          const count = directive.Metrics.length;
+          const message = error instanceof Error ? error.message : String(error);
+          this.#drop(count, `${count} point(s) at ${document._aws.Timestamp} not published: ${message}`);
+          this.#metrics.clearMetrics();
+          this.#metrics.clearDimensions();
+          this.#metrics.clearMetadata();
+        }
       }
     }
   }
 
-  /** One core document (one dimension-value group, at most 100 distinct metrics) as one Powertools publish. */
-  #publish(document: EmfDocument): void {
+  /**
+   * One directive of a core document (one dimension-value group, at most 100 distinct metrics) as one Powertools
+   * publish. Dimensions of the group in none of the directive's sets go in as metadata: plain members of the line.
+   */
+  #publish(document: EmfDocument, directive: EmfMetricDirective): void {
     const metrics = this.#metrics;
     metrics.setTimestamp(document._aws.Timestamp);
-    for (const directive of document._aws.CloudWatchMetrics) {
-      for (const set of directive.Dimensions) {
-        metrics.addDimensions(Object.fromEntries(set.map((key) => [key, stringMember(document, key)])));
-      }
-      if (!this.#serviceDimension && !(SERVICE_KEY in document)) {
-        metrics.addMetadata(SERVICE_KEY, this.serviceName);
-      }
-      for (const { Name, Unit } of directive.Metrics) {
-        const unit: MetricUnit = Unit;
-        metrics.addMetric(Name, unit, numberMember(document, Name));
-      }
+    const inSets = new Set(directive.Dimensions.flat());
+    for (const set of directive.Dimensions) {
+      metrics.addDimensions(Object.fromEntries(set.map((key) => [key, stringMember(document, key)])));
+    }
+    for (const [key, value] of Object.entries(document)) {
+      if (typeof value === 'string' && !inSets.has(key)) metrics.addMetadata(key, value);
+    }
+    if (!this.#serviceDimension && !(SERVICE_KEY in document)) {
+      metrics.addMetadata(SERVICE_KEY, this.serviceName);
+    }
+    for (const { Name, Unit } of directive.Metrics) {
+      const unit: MetricUnit = Unit;
+      metrics.addMetric(Name, unit, numberMember(document, Name));
     }
     metrics.publishStoredMetrics();
   }

@@ -58,9 +58,11 @@ function point(overrides: Partial<MetricPoint> = {}): MetricPoint {
   return { time: at(0), name: METRIC.checkStatus, value: 0, unit: '', dimensions: SERIES, ...overrides };
 }
 
+/** `dimensions: full` (every point with its own complete set), so documents equal core's default ones; the Lambda
+ * default `lean` is tested in powertools-emf-dimensions.test.ts. */
 function sink(options: PowertoolsEmfSinkOptions = {}, problems: string[] = []): PowertoolsEmfSink {
   return new PowertoolsEmfSink(
-    {},
+    { dimensions: 'full' },
     { serviceName: 'healops-test', onProblem: (m) => problems.push(m), ...options },
   );
 }
@@ -283,7 +285,10 @@ describe('PowertoolsEmfSink refusing points', () => {
 
 describe('PowertoolsEmfSink configuration', () => {
   it('uses the namespace from the config', async () => {
-    const emf = new PowertoolsEmfSink({ namespace: 'Ops/HealOps' }, { serviceName: 'checks' });
+    const emf = new PowertoolsEmfSink(
+      { namespace: 'Ops/HealOps', dimensions: 'full' },
+      { serviceName: 'checks' },
+    );
     await emf.write([point()]);
     await emf.flush();
     const [document] = published();

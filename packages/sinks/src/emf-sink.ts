@@ -6,6 +6,7 @@ import {
   buildEmfDocuments,
   type DeliveryResult,
   EMF_DEFAULT_NAMESPACE,
+  type EmfOptions,
   type EmfSinkConfig,
   emfNamespaceProblem,
   type MetricPoint,
@@ -20,7 +21,7 @@ export interface EmfSinkOptions {
   readonly name?: string;
   /** Where lines go when the config has no `path` (default process.stdout). */
   readonly stdout?: Writable;
-  /** Default EMF_DIMENSION_SETS of @healops/core. */
+  /** The base sets of `dimensions: full` (default EMF_DIMENSION_SETS of @healops/core). */
   readonly dimensionSets?: ReadonlyArray<readonly string[]>;
   /** Told about every point that cannot be expressed in EMF; never throws into the sink. */
   readonly onProblem?: (message: string) => void;
@@ -41,23 +42,29 @@ export class EmfSink implements MetricsSink, BatchTransport {
   readonly name: string;
   readonly maxBatch = 10_000;
   readonly path: string | undefined;
-  readonly #namespace: string;
+  readonly #emf: EmfOptions;
   readonly #options: EmfSinkOptions;
   #dropped = 0;
 
+  /** `config.dimensions` defaults to `full`: every point with its complete dimension set, as before the option. */
   constructor(config: EmfSinkConfig, options: EmfSinkOptions = {}) {
     this.name = options.name ?? 'emf';
-    this.#namespace = config.namespace ?? EMF_DEFAULT_NAMESPACE;
-    const problem = emfNamespaceProblem(this.#namespace);
+    const namespace = config.namespace ?? EMF_DEFAULT_NAMESPACE;
+    const problem = emfNamespaceProblem(namespace);
     if (problem !== undefined) {
       throw new SinkConfigError(
-        `metrics sink ${this.name}: namespace ${JSON.stringify(this.#namespace)} ${problem}`,
+        `metrics sink ${this.name}: namespace ${JSON.stringify(namespace)} ${problem}`,
       );
     }
     this.path = config.path === undefined ? undefined : resolve(config.path);
     this.#options = options;
+    this.#emf = {
+      namespace,
+      dimensions: config.dimensions ?? 'full',
+      ...(options.dimensionSets !== undefined ? { dimensionSets: options.dimensionSets } : {}),
+    };
     try {
-      buildEmfDocuments([], { namespace: this.#namespace, dimensionSets: options.dimensionSets });
+      buildEmfDocuments([], this.#emf);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       throw new SinkConfigError(`metrics sink ${this.name}: ${message}`, { cause: error });
@@ -65,10 +72,7 @@ export class EmfSink implements MetricsSink, BatchTransport {
   }
 
   async send(points: readonly MetricPoint[], signal?: AbortSignal): Promise<DeliveryResult> {
-    const { documents, rejected } = buildEmfDocuments(points, {
-      namespace: this.#namespace,
-      dimensionSets: this.#options.dimensionSets,
-    });
+    const { documents, rejected } = buildEmfDocuments(points, this.#emf);
     if (documents.length > 0) {
       const lines = documents.map((document) => `${JSON.stringify(document)}\n`);
       try {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { promisify } from 'node:util';
-import { buildEmfDocuments, type MetricPoint, TransportError } from '@healops/core';
+import { buildEmfDocuments, type EmfSinkConfig, type MetricPoint, TransportError } from '@healops/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { emfProblems } from '../../core/test/support/emf-validator.js';
 import { EmfSink, SinkConfigError } from '../src/index.js';
@@ -183,5 +183,58 @@ describe('EmfSink writing to stdout', () => {
       .catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(TransportError);
     expect(failure).toMatchObject({ retryable: true, message: expect.stringContaining('stdout') });
+  });
+});
+
+describe('EmfSink dimensions', () => {
+  const result: MetricPoint[] = [
+    one({ name: 'healops.check.status', value: 2, unit: '' }),
+    one({ name: 'healops.check.duration_ms', value: 41 }),
+    one({ name: 'healops.perf.used', value: 87, unit: '%' }),
+  ];
+
+  async function written(dimensions?: EmfSinkConfig['dimensions']) {
+    const stream = new PassThrough();
+    const chunks: Buffer[] = [];
+    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+    const sink = new EmfSink(
+      { type: 'emf', ...(dimensions !== undefined ? { dimensions } : {}) },
+      { stdout: stream },
+    );
+    await sink.write(result);
+    return documentsIn(Buffer.concat(chunks).toString('utf8'));
+  }
+
+  it('keeps full, the output from before the option, when the config names none', async () => {
+    const documents = await written();
+    expect(documents).toEqual(buildEmfDocuments(result).documents);
+    expect(documents).toEqual(buildEmfDocuments(result, { dimensions: 'full' }).documents);
+  });
+
+  it('writes lean as one line per result with a directive per distinct list of sets', async () => {
+    const documents = await written('lean');
+    expect(documents).toEqual(buildEmfDocuments(result, { dimensions: 'lean' }).documents);
+    expect(documents).toHaveLength(1);
+    expect(documents[0]?._aws).toMatchObject({
+      CloudWatchMetrics: [
+        {
+          Dimensions: [
+            ['package', 'check', 'target', 'environment'],
+            ['package', 'environment'],
+          ],
+        },
+        { Dimensions: [['package', 'check', 'environment']] },
+      ],
+    });
+    expect(documents[0]).toMatchObject({ target: 'web-1', 'healops.perf.used': 87 });
+  });
+
+  it('refuses unusable sets per family when it is built, naming the sink and the set', () => {
+    const build = () =>
+      new EmfSink({ type: 'emf', dimensions: { perfdata: [['package', ':x']] } }, { name: 'emf-file' });
+    expect(build).toThrow(SinkConfigError);
+    expect(build).toThrow(
+      'metrics sink emf-file: dimensions.perfdata[0] ["package",":x"]: dimension name ":x" must not start with a colon',
+    );
   });
 });

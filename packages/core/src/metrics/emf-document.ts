@@ -1,5 +1,14 @@
 import { ConfigError } from '../errors.js';
 import type { MetricPoint } from '../model/results.js';
+import {
+  byCodeUnit,
+  dimensionNameProblem,
+  type EmfDimensionPlan,
+  type EmfDimensionSets,
+  type EmfDimensions,
+  emfDimensionPlan,
+  isPrintableAscii,
+} from './emf-dimensions.js';
 import { type CloudWatchUnit, cloudWatchUnit } from './emf-units.js';
 import { BASE_DIMENSIONS } from './names.js';
 
@@ -24,19 +33,16 @@ export const EMF_LIMITS = {
 
 export const EMF_DEFAULT_NAMESPACE = 'HealOps';
 
-/**
- * Dimension sets every point gets when it has their keys. Each set is a separate CloudWatch metric, so alarms can
- * watch healops.check.status, healops.repair and healops.escalation
- * - per series: (package, check, target, environment), e.g. "disk-root on web-1 in prod is CRITICAL";
- * - across a package: (package, environment), e.g. Maximum of healops.check.status >= 2 "some check of linux-base
- *   is CRITICAL in prod", Minimum of healops.repair == 0 "a repair failed", Sum of healops.escalation > 0.
- * A point's own full set of dimensions is always added too when it differs (escalations carry `severity`), so no
- * point loses part of its identity.
- */
-export const EMF_DIMENSION_SETS: ReadonlyArray<readonly string[]> = [
-  BASE_DIMENSIONS,
-  ['package', 'environment'],
-];
+export {
+  EMF_DIMENSION_SETS,
+  EMF_LEAN_DIMENSIONS,
+  type EmfDimensionPlan,
+  type EmfDimensionSets,
+  type EmfDimensions,
+  type EmfDimensionsByFamily,
+  type EmfFamilyDimensions,
+  emfDimensionPlan,
+} from './emf-dimensions.js';
 
 export interface EmfMetricDefinition {
   readonly Name: string;
@@ -64,8 +70,10 @@ export interface EmfDocument {
 export interface EmfOptions {
   /** CloudWatch namespace (default HealOps). */
   readonly namespace?: string;
-  /** Default EMF_DIMENSION_SETS. */
-  readonly dimensionSets?: ReadonlyArray<readonly string[]>;
+  /** The base sets of `full` (default EMF_DIMENSION_SETS). */
+  readonly dimensionSets?: EmfDimensionSets;
+  /** Dimension sets per metric family (default `full`: every point keeps its complete dimension set). */
+  readonly dimensions?: EmfDimensions;
 }
 
 export interface EmfBuild {
@@ -108,7 +116,10 @@ export function emfNamespaceProblem(namespace: string): string | undefined {
 /**
  * Groups points by (timestamp, dimension values) into EMF documents of at most 100 metrics each. A metric name
  * appears once per document: a second point with the same name, time and dimensions goes to the next document.
- * Throws ConfigError for an unusable namespace or dimension set; invalid points are returned in `rejected`.
+ * Metrics of a document with the same dimension sets (`dimensions`, per metric family) share one directive, so a
+ * document has one directive per distinct list of sets. Every dimension of the group is a member of the document,
+ * also one in no set (a plain property then). Throws ConfigError for an unusable namespace or dimension set;
+ * invalid points are returned in `rejected`.
  */
 export function buildEmfDocuments(points: readonly MetricPoint[], options: EmfOptions = {}): EmfBuild {
   const namespace = options.namespace ?? EMF_DEFAULT_NAMESPACE;
@@ -116,8 +127,7 @@ export function buildEmfDocuments(points: readonly MetricPoint[], options: EmfOp
   if (namespaceProblem !== undefined) {
     throw new ConfigError(`EMF namespace ${JSON.stringify(namespace)} ${namespaceProblem}`);
   }
-  const configuredSets = options.dimensionSets ?? EMF_DIMENSION_SETS;
-  checkDimensionSets(configuredSets);
+  const plan = emfDimensionPlan(options.dimensions, options.dimensionSets);
 
   const groups = new Map<string, Group>();
   const rejected: Array<{ index: number; reason: string }> = [];
@@ -145,30 +155,29 @@ export function buildEmfDocuments(points: readonly MetricPoint[], options: EmfOp
 
   const documents: EmfDocument[] = [];
   for (const group of groups.values()) {
-    const sets = dimensionSetsFor(group.keys, configuredSets);
     for (const part of group.parts) {
-      documents.push(toDocument(namespace, group, sets, part));
+      documents.push(toDocument(namespace, group, plan, part));
     }
   }
   return { documents, rejected };
 }
 
-function toDocument(
-  namespace: string,
-  group: Group,
-  sets: ReadonlyArray<readonly string[]>,
-  part: Part,
-): EmfDocument {
-  const metrics: EmfMetricDefinition[] = [];
+function toDocument(namespace: string, group: Group, plan: EmfDimensionPlan, part: Part): EmfDocument {
+  const directives = new Map<string, { Dimensions: string[][]; Metrics: EmfMetricDefinition[] }>();
   for (const [name, { unit }] of part.metrics) {
-    metrics.push({ Name: name, Unit: unit });
+    const sets = plan(name, group.keys).map((set) => [...set]);
+    const id = JSON.stringify(sets);
+    let directive = directives.get(id);
+    if (directive === undefined) {
+      directive = { Dimensions: sets, Metrics: [] };
+      directives.set(id, directive);
+    }
+    directive.Metrics.push({ Name: name, Unit: unit });
   }
   const document: { _aws: EmfMetadata; [member: string]: EmfMetadata | string | number } = {
     _aws: {
       Timestamp: group.timestamp,
-      CloudWatchMetrics: [
-        { Namespace: namespace, Dimensions: sets.map((set) => [...set]), Metrics: metrics },
-      ],
+      CloudWatchMetrics: [...directives.values()].map((d) => ({ Namespace: namespace, ...d })),
     },
   };
   for (const key of group.keys) {
@@ -220,17 +229,6 @@ function metricNameProblem(name: string): string | undefined {
   return undefined;
 }
 
-function dimensionNameProblem(key: string): string | undefined {
-  if (key.length < 1 || key.length > EMF_LIMITS.dimensionNameLength) {
-    return `must be 1 to ${EMF_LIMITS.dimensionNameLength} characters long`;
-  }
-  if (!isPrintableAscii(key)) return 'must contain only printable ASCII characters';
-  if (!/\S/.test(key)) return 'must contain a character other than whitespace';
-  if (key.startsWith(':')) return 'must not start with a colon';
-  if (key === METADATA_MEMBER) return 'is reserved for EMF metadata';
-  return undefined;
-}
-
 function dimensionValueProblem(value: unknown): string | undefined {
   if (typeof value !== 'string') return 'must have a string value';
   if (value.length < 1 || value.length > EMF_LIMITS.dimensionValueLength) {
@@ -239,43 +237,6 @@ function dimensionValueProblem(value: unknown): string | undefined {
   if (!isPrintableAscii(value)) return 'must have a value of printable ASCII characters only';
   if (!/\S/.test(value)) return 'must have a value with a character other than whitespace';
   return undefined;
-}
-
-function checkDimensionSets(sets: ReadonlyArray<readonly string[]>): void {
-  for (const set of sets) {
-    const where = `EMF dimension set ${JSON.stringify(set)}`;
-    if (set.length > EMF_LIMITS.dimensionsPerSet) {
-      throw new ConfigError(`${where} has more than ${EMF_LIMITS.dimensionsPerSet} dimensions`);
-    }
-    if (new Set(set).size !== set.length) throw new ConfigError(`${where} names a dimension twice`);
-    for (const key of set) {
-      const problem = dimensionNameProblem(key);
-      if (problem !== undefined)
-        throw new ConfigError(`${where}: dimension name ${JSON.stringify(key)} ${problem}`);
-    }
-  }
-}
-
-/** The configured sets the group has every key of, then the group's own keys; no set twice. */
-function dimensionSetsFor(
-  keys: readonly string[],
-  configured: ReadonlyArray<readonly string[]>,
-): ReadonlyArray<readonly string[]> {
-  const present = new Set(keys);
-  const seen = new Set<string>();
-  const sets: Array<readonly string[]> = [];
-  const add = (set: readonly string[]): void => {
-    const id = JSON.stringify([...set].sort(byCodeUnit));
-    if (!seen.has(id)) {
-      seen.add(id);
-      sets.push(set);
-    }
-  };
-  for (const set of configured) {
-    if (set.every((key) => present.has(key))) add(set);
-  }
-  add(keys);
-  return sets;
 }
 
 function orderedKeys(dimensions: Readonly<Record<string, string>>): string[] {
@@ -288,18 +249,6 @@ function orderedKeys(dimensions: Readonly<Record<string, string>>): string[] {
 function groupKey(point: ValidPoint, dimensions: Readonly<Record<string, string>>): string {
   const sorted = [...point.keys].sort(byCodeUnit).map((key) => [key, dimensions[key]]);
   return `${point.timestamp} ${JSON.stringify(sorted)}`;
-}
-
-function byCodeUnit(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function isPrintableAscii(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code < 0x20 || code > 0x7e) return false;
-  }
-  return true;
 }
 
 function hasControlCharacter(text: string): boolean {

@@ -27,3 +27,41 @@ export function perfMetricName(label: string): string {
     .replace(/_+/g, '_');
   return `${METRIC.perfPrefix}${cleaned === '' ? '_' : cleaned}`;
 }
+
+/**
+ * Metric families: the names an `emf` sink's `dimensions` option configures together. `status` is
+ * healops.check.status, `duration` healops.check.duration_ms, `perfdata` every healops.perf.<label>, `repair`
+ * healops.repair and healops.repair.duration_ms, `escalation` healops.escalation, `heartbeat` healops.heartbeat,
+ * `sink` healops.sink.pending / .dropped, `tickets` healops.tickets.pending / .dead.
+ */
+export const METRIC_FAMILIES = [
+  'status',
+  'duration',
+  'perfdata',
+  'repair',
+  'escalation',
+  'heartbeat',
+  'sink',
+  'tickets',
+] as const;
+
+export type MetricFamily = (typeof METRIC_FAMILIES)[number];
+
+const FAMILY_OF: Readonly<Record<string, MetricFamily>> = {
+  [METRIC.checkStatus]: 'status',
+  [METRIC.checkDuration]: 'duration',
+  [METRIC.repair]: 'repair',
+  [METRIC.repairDuration]: 'repair',
+  [METRIC.escalation]: 'escalation',
+  [METRIC.heartbeat]: 'heartbeat',
+  [METRIC.sinkPending]: 'sink',
+  [METRIC.sinkDropped]: 'sink',
+  [METRIC.ticketsPending]: 'tickets',
+  [METRIC.ticketsDead]: 'tickets',
+};
+
+/** The family of a metric name; undefined for a name HealOps does not emit itself. */
+export function metricFamily(name: string): MetricFamily | undefined {
+  if (Object.hasOwn(FAMILY_OF, name)) return FAMILY_OF[name];
+  return name.startsWith(METRIC.perfPrefix) ? 'perfdata' : undefined;
+}

@@ -6,6 +6,7 @@ import {
   uniqueItemNames,
   urlSchema,
 } from '../manifest/field-schemas.js';
+import type { MetricFamily } from './names.js';
 import { secretRefSchema } from './secret-ref.js';
 
 const SINK_NAME_PATTERN = '^[a-z][a-z0-9-]{0,63}$';
@@ -78,6 +79,74 @@ export const opentsdbSinkSchema = z.strictObject({
   ...remoteFields,
 });
 
+/** A CloudWatch dimension name: 1 to 250 printable ASCII characters, not only spaces, no leading colon, not _aws. */
+const emfDimensionNameSchema = z.string().regex(/^(?!:)(?!_aws$)(?=.*[!-~])[ -~]{1,250}$/, {
+  error: (issue) =>
+    `${JSON.stringify(issue.input)} is not a dimension name: 1 to 250 printable ASCII characters, not starting with a colon, not _aws`,
+});
+
+const emfDimensionSetSchema = z
+  .array(emfDimensionNameSchema)
+  .max(30)
+  .superRefine((set, ctx) => {
+    set.forEach((key, index) => {
+      if (set.indexOf(key) !== index) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [index],
+          input: key,
+          message: `${JSON.stringify(key)} is already in this set`,
+        });
+      }
+    });
+  })
+  .meta({
+    description: 'Dimension names; each set makes one CloudWatch metric per metric name and values',
+    uniqueItems: true,
+  });
+
+/** `full` is the point's own complete dimension set plus the (package, environment) one, as before this option. */
+const emfFamilyDimensionsSchema = z.union([
+  z
+    .string()
+    .refine((text) => text === 'full', {
+      error: (issue) => `expected full or a list of dimension sets, got ${JSON.stringify(issue.input)}`,
+    })
+    .meta({ enum: ['full'] }),
+  z.array(emfDimensionSetSchema).min(1),
+]);
+
+function family(metrics: string) {
+  return emfFamilyDimensionsSchema.optional().meta({ description: `Dimension sets of ${metrics}` });
+}
+
+/**
+ * `dimensions` of an `emf` sink: which dimension sets each metric family gets (each set with its values is one
+ * billed CloudWatch metric). `full` (the EmfSink default) keeps every dimension; `lean` keeps `target` only for
+ * status and escalations; or sets per family, where unlisted families take `default` (itself default `full`).
+ */
+export const emfDimensionsSchema = z.union([
+  z
+    .string()
+    .refine((text) => text === 'full' || text === 'lean', {
+      error: (issue) => `expected full, lean or sets per family, got ${JSON.stringify(issue.input)}`,
+    })
+    .meta({ enum: ['full', 'lean'] }),
+  z.strictObject({
+    default: emfFamilyDimensionsSchema
+      .optional()
+      .meta({ description: 'Families not listed (default: full)' }),
+    status: family('healops.check.status'),
+    duration: family('healops.check.duration_ms'),
+    perfdata: family('healops.perf.<label>'),
+    repair: family('healops.repair and healops.repair.duration_ms'),
+    escalation: family('healops.escalation'),
+    heartbeat: family('healops.heartbeat'),
+    sink: family('healops.sink.pending and healops.sink.dropped'),
+    tickets: family('healops.tickets.pending and healops.tickets.dead'),
+  } satisfies Record<MetricFamily | 'default', z.ZodType>),
+]);
+
 export const emfSinkSchema = z.strictObject({
   type: z.literal('emf'),
   namespace: z
@@ -87,6 +156,10 @@ export const emfSinkSchema = z.strictObject({
     .optional()
     .meta({ description: 'CloudWatch namespace (default HealOps)' }),
   path: z.string().min(1).optional().meta({ description: 'File to append EMF lines to (default: stdout)' }),
+  dimensions: emfDimensionsSchema.optional().meta({
+    description:
+      'CloudWatch dimension sets per metric family: full (default: every dimension), lean (target only for status and escalations) or { family: [[dimension, ...], ...] }',
+  }),
 });
 
 export const sinkConfigSchema = z.discriminatedUnion('type', [
