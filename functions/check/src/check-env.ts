@@ -9,7 +9,7 @@ import {
   SsmRunner,
 } from '@healops/aws';
 import { SystemClock } from '@healops/local';
-import { DEFAULT_BUNDLE_PATH, readBundle } from '../../shared/src/bundle.js';
+import { DEFAULT_BUNDLE_PATH, readBundle, ssmDocumentOf } from '../../shared/src/bundle.js';
 import { emfSinkFromEnv } from '../../shared/src/emf-sink.js';
 import { BundleError } from '../../shared/src/errors.js';
 import { ssmOutputFromEnv } from '../../shared/src/ssm-output.js';
@@ -44,7 +44,7 @@ export function checkDepsFromEnv(env: CheckEnv = process.env): CheckDeps {
     ...region,
     ...(env.HEALOPS_SSM_ENDPOINT ? { endpoint: env.HEALOPS_SSM_ENDPOINT } : {}),
   });
-  const documents = new Map(bundle.packages.map((p) => [p.name, { documentName: p.document.name }] as const));
+  const documents = new Map(bundle.packages.map((p) => [p.name, ssmDocumentOf(p)] as const));
   const serviceName = env.POWERTOOLS_SERVICE_NAME || DEFAULT_SERVICE;
   const logger = new Logger({ serviceName });
   const ssmOutput = ssmOutputFromEnv(env, env.AWS_REGION, logger);

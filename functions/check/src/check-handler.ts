@@ -4,6 +4,7 @@ import { ParseError } from '@aws-lambda-powertools/parser/errors';
 import { parser } from '@aws-lambda-powertools/parser/middleware';
 import {
   type AuditLog,
+  AWS_HEARTBEAT_RUNNER,
   type BundlePackage,
   bundleSchedules,
   type CheckPackageDeps,
@@ -17,6 +18,7 @@ import {
   type FleetExecutor,
   type FleetHandle,
   type FleetSettings,
+  heartbeatPoint,
   type MetricsSink,
   type ResolvedCheck,
   routeName,
@@ -195,6 +197,8 @@ export function createCheckHandler(deps: CheckDeps): CheckHandler {
         ...(start.handle ? { handle: start.handle } : {}),
         ...(deps.pollIntervalMs === undefined ? {} : { pollIntervalMs: deps.pollIntervalMs }),
       });
+      // The deployment's dead-man alarm watches this: it stops when the checks stop running, not when one fails.
+      await writeHeartbeat(sinks, deps.clock.now(), logger);
     } finally {
       await flushSinks(sinks, logger);
     }
@@ -264,6 +268,19 @@ export function createCheckHandler(deps: CheckDeps): CheckHandler {
       },
     });
   return (event, context) => handler(event as CheckInput, context);
+}
+
+async function writeHeartbeat(sinks: readonly MetricsSink[], at: Date, logger: Logger): Promise<void> {
+  for (const sink of sinks) {
+    try {
+      await sink.write([heartbeatPoint(AWS_HEARTBEAT_RUNNER, at)]);
+    } catch (error) {
+      logger.error('a metrics sink failed', {
+        sink: sink.name,
+        reason: error instanceof Error ? error.message : String(error),
+      });
+    }
+  }
 }
 
 /** Publishes the points the sinks hold; a failing sink is logged, never fatal (the state is saved). */

@@ -254,6 +254,8 @@ describe('the AWS path: check -> repair -> notify', () => {
     expect(new Set(statusPoints.map((doc) => doc.target))).toEqual(
       new Set([fixed.id, broken.id, offline.id]),
     );
+    // And the heartbeat the deployment's dead-man alarm watches.
+    expect(emf.filter((doc) => METRIC.heartbeat in doc).map((doc) => doc.runner)).toEqual(['aws']);
 
     // The Check Failed events, as the repair rule delivers them: none for the offline (UNKNOWN) host.
     const failed = (await bus.receive('repair', 2)).map(busEvent);

@@ -8,7 +8,7 @@ import {
   SsmExecutor,
 } from '@healops/aws';
 import { SystemClock } from '@healops/local';
-import { DEFAULT_BUNDLE_PATH, readBundle } from '../../shared/src/bundle.js';
+import { DEFAULT_BUNDLE_PATH, readBundle, ssmDocumentOf } from '../../shared/src/bundle.js';
 import { emfSinkFromEnv } from '../../shared/src/emf-sink.js';
 import { ssmOutputFromEnv } from '../../shared/src/ssm-output.js';
 import { BundleError } from './errors.js';
@@ -35,7 +35,7 @@ export function repairDepsFromEnv(env: NodeJS.ProcessEnv = process.env): RepairL
     ...(region ? { region } : {}),
     ...(env.HEALOPS_DYNAMODB_ENDPOINT ? { endpoint: env.HEALOPS_DYNAMODB_ENDPOINT } : {}),
   });
-  const documents = new Map(bundle.packages.map((p) => [p.name, { documentName: p.document.name }] as const));
+  const documents = new Map(bundle.packages.map((p) => [p.name, ssmDocumentOf(p)] as const));
   const serviceName = env.POWERTOOLS_SERVICE_NAME || 'healops-repair';
   const logger = new Logger({ serviceName, correlationIdSearchFn: search });
   return {

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { SsmDocumentRef } from '@healops/aws';
 import { BUNDLE_VERSION, type BundlePackage, type DeploymentBundle, type ResolvedCheck } from '@healops/core';
 import { BundleError } from './errors.js';
 
@@ -41,4 +42,12 @@ export function bundleCheck(
   const pkg = bundle.packages.find((p) => p.name === packageName);
   const check = pkg?.checks.find((c) => c.name === checkName && c.kind === 'check');
   return pkg === undefined || check === undefined ? undefined : { pkg, check };
+}
+
+/** The SSM document a package's repairs and re-checks are sent with: its name, and the version the stack pinned. */
+export function ssmDocumentOf(pkg: BundlePackage): SsmDocumentRef {
+  return {
+    documentName: pkg.document.name,
+    ...(pkg.document.documentVersion ? { documentVersion: pkg.document.documentVersion } : {}),
+  };
 }

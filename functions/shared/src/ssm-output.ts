@@ -1,9 +1,9 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { SsmOutputBucket } from '@healops/aws';
+import { SSM_OUTPUT_PREFIX } from '@healops/core';
 
-/** The key prefix command output goes under in the output bucket (the stack grants access to exactly this). */
-export const SSM_OUTPUT_PREFIX = 'ssm-output';
+export { SSM_OUTPUT_PREFIX };
 
 /** What SsmRunner and SsmExecutor take for command output beyond GetCommandInvocation's 24,000 characters. */
 export interface SsmOutputOptions {

@@ -1,1 +1,9 @@
-export {};
+export {
+  DEFAULT_CATALOG,
+  DEFAULT_CONFIG,
+  loadPackageSet,
+  type PackageSet,
+  type PackageSetEntry,
+  type PackageSetOptions,
+  readConfig,
+} from './package-set.js';

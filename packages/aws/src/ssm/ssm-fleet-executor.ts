@@ -73,6 +73,7 @@ export class SsmFleetExecutor implements FleetExecutor {
       const sent = await this.#runner.send(
         {
           documentName: pkg.document.name,
+          ...(pkg.document.documentVersion ? { documentVersion: pkg.document.documentVersion } : {}),
           parameters: {
             job: [ssmJobId(check.kind === 'stats' ? 'stats' : 'check', check.name)],
             env: [ssmJobEnv(shared)],

@@ -8,6 +8,9 @@ import type { TicketRouteConfig } from '../tickets/ticket-config.js';
 
 export const BUNDLE_VERSION = 1;
 
+/** Where in the deployment's output bucket SSM commands write their full output (the functions read it back). */
+export const SSM_OUTPUT_PREFIX = 'ssm-output';
+
 /** How much of a fleet one job may touch at once, and after how many errors SSM stops sending it. */
 export interface BlastRadius {
   /** SendCommand MaxConcurrency: a number or a percentage, e.g. "25%". */
@@ -21,8 +24,15 @@ export const DEFAULT_BLAST_RADIUS: BlastRadius = { maxConcurrency: '25%', maxErr
 export interface BundlePackage {
   readonly name: string;
   readonly version: string;
-  /** The package's SSM Command document (ssmCommandDocument's name and versionName). */
-  readonly document: { readonly name: string; readonly versionName: string };
+  /**
+   * The package's SSM Command document (ssmCommandDocument's name and versionName), and the DocumentVersion a
+   * SendCommand should name (the stack sets `$LATEST`: each update creates a new version; absent: SSM's `$DEFAULT`).
+   */
+  readonly document: {
+    readonly name: string;
+    readonly versionName: string;
+    readonly documentVersion?: string;
+  };
   readonly targets: Exclude<PackageTargets, { readonly type: 'local' }>;
   readonly blastRadius: BlastRadius;
   /** Checks and stats jobs as resolved for this deployment (params filled in, defaults applied). */

@@ -1,4 +1,4 @@
-import { METRIC } from '../metrics/names.js';
+import { heartbeatPoint, METRIC } from '../metrics/names.js';
 import type { MetricPoint } from '../model/results.js';
 import type { EngineDeps } from './deps.js';
 
@@ -28,9 +28,7 @@ export async function finishCycle(
     ...(tickets ? [safely(deps, 'tickets', async () => void (await tickets.deliver(signal)))] : []),
   ]);
   const time = at.toISOString();
-  const points: MetricPoint[] = [
-    { time, name: METRIC.heartbeat, value: 1, unit: '', dimensions: { runner } },
-  ];
+  const points: MetricPoint[] = [heartbeatPoint(runner, at)];
   if (tickets) {
     await safely(deps, 'tickets', async () => {
       const counts = await tickets.outbox.counts();

@@ -1,3 +1,4 @@
+import type { MetricPoint } from '../model/results.js';
 /** Every metric name HealOps emits, named once. Sinks and alarms depend on these staying stable. */
 export const METRIC = {
   checkStatus: 'healops.check.status',
@@ -14,6 +15,14 @@ export const METRIC = {
 } as const;
 
 /** Dimensions present on every point. */
+/** The `runner` dimension of the AWS deployment's heartbeat (the CLI's is its host name); the dead-man alarm watches it. */
+export const AWS_HEARTBEAT_RUNNER = 'aws';
+
+/** One `healops.heartbeat` point: a runner is alive (a cycle finished, a check invocation ran). */
+export function heartbeatPoint(runner: string, at: Date): MetricPoint {
+  return { time: at.toISOString(), name: METRIC.heartbeat, value: 1, unit: '', dimensions: { runner } };
+}
+
 export const BASE_DIMENSIONS = ['package', 'check', 'target', 'environment'] as const;
 
 /**
