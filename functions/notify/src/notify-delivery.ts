@@ -3,7 +3,10 @@ import {
   type DeliverySummary,
   deliverTickets,
   type RouteDelivery,
+  type TicketImageLookup,
   type TicketState,
+  ticketImageLookup,
+  withTicketImages,
 } from '@healops/core';
 import { createTicketTransports } from '@healops/sinks';
 import { NOTIFY_DEFAULTS, type NotifyDeps } from './notify-deps.js';
@@ -17,10 +20,19 @@ export interface PassResult {
 /**
  * The ticket transports, built once per container: a route whose secret cannot be resolved is logged (by
  * reference, never a value) and left out — its actions wait in the outbox — and the build is tried again at the
- * next invocation until every route builds.
+ * next invocation until every route builds. With `deps.images`, triggers and updates carry a graph image when one
+ * can be made in time (withTicketImages: never a reason for a send to fail).
  */
 export function transportCache(deps: NotifyDeps): () => Promise<ReadonlyMap<string, RouteDelivery>> {
   let built: ReadonlyMap<string, RouteDelivery> | undefined;
+  // One lookup per container: an image made for one invocation is linked again by a retry in the next.
+  const images: TicketImageLookup | undefined = deps.images
+    ? ticketImageLookup({
+        images: deps.images,
+        ...(deps.imageTimeoutMs === undefined ? {} : { timeoutMs: deps.imageTimeoutMs }),
+        onProblem: (message) => deps.logger.warn(message),
+      })
+    : undefined;
   return async () => {
     if (built !== undefined) return built;
     let complete = true;
@@ -32,8 +44,9 @@ export function transportCache(deps: NotifyDeps): () => Promise<ReadonlyMap<stri
         });
       },
     });
-    if (complete) built = deliveries;
-    return deliveries;
+    const routes = images ? withTicketImages(deliveries, images) : deliveries;
+    if (complete) built = routes;
+    return routes;
   };
 }
 

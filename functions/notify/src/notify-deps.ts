@@ -7,6 +7,7 @@ import type {
   SecretResolver,
   Severity,
   StateStore,
+  TicketImages,
   TicketLinks,
   TicketOutbox,
   TicketRouteConfig,
@@ -37,6 +38,13 @@ export interface NotifyDeps {
   readonly deadlineMarginMs?: number;
   /** Longest delivery pass, whatever the remaining time (default: no limit but the remaining time). */
   readonly maxPassMs?: number;
+  /**
+   * Graph images for triggers and updates (CloudWatchTicketImages when HEALOPS_GRAPH_BUCKET is set); without it
+   * tickets go out without one.
+   */
+  readonly images?: TicketImages;
+  /** Longest a send waits for its image (default TICKET_IMAGE_DEFAULTS.timeoutMs, 5 s). */
+  readonly imageTimeoutMs?: number;
   /** Delivery tuning (tests shorten the quick retries). */
   readonly delivery?: {
     readonly quickTries?: number;

@@ -2,7 +2,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { AwsSecretResolver, DynamoStore } from '@healops/aws';
+import { AwsSecretResolver, CloudWatchTicketImages, DynamoStore } from '@healops/aws';
 import { SEVERITIES, type Severity } from '@healops/core';
 import { NotifyConfigError } from './errors.js';
 import { readNotifyBundle } from './notify-bundle.js';
@@ -20,6 +20,12 @@ export const NOTIFY_ENV = {
   environment: 'HEALOPS_ENVIRONMENT',
   /** Severity of an alarm whose description and tags name none (default "error"). */
   alarmSeverity: 'HEALOPS_ALARM_SEVERITY',
+  /**
+   * The bucket for the tickets' graph images (`graphs/*`); unset: tickets carry no image. The function needs
+   * cloudwatch:GetMetricWidgetImage, and s3:PutObject + s3:GetObject on `<bucket>/graphs/*` (the presigned URL is
+   * signed with its role's credentials). The graphs read POWERTOOLS_METRICS_NAMESPACE (default "HealOps").
+   */
+  graphBucket: 'HEALOPS_GRAPH_BUCKET',
 } as const;
 
 const DEFAULT_SERVICE = 'healops-notify';
@@ -37,6 +43,8 @@ export function notifyDepsFromEnv(env: NotifyEnv = process.env): NotifyDeps {
   const bundlePath = env[NOTIFY_ENV.bundlePath] || join(dirname(fileURLToPath(import.meta.url)), BUNDLE_FILE);
   const bundle = readNotifyBundle(bundlePath);
   const defaultSeverity = severityFrom(env[NOTIFY_ENV.alarmSeverity]);
+  const namespace = env.POWERTOOLS_METRICS_NAMESPACE || DEFAULT_NAMESPACE;
+  const graphBucket = env[NOTIFY_ENV.graphBucket];
   return {
     store: new DynamoStore({ tableName }),
     routes: bundle.tickets,
@@ -44,10 +52,11 @@ export function notifyDepsFromEnv(env: NotifyEnv = process.env): NotifyDeps {
     environment: env[NOTIFY_ENV.environment] || bundle.environment || 'default',
     logger: new Logger({ serviceName: env.POWERTOOLS_SERVICE_NAME || DEFAULT_SERVICE }),
     metrics: new Metrics({
-      namespace: env.POWERTOOLS_METRICS_NAMESPACE || DEFAULT_NAMESPACE,
+      namespace,
       serviceName: env.POWERTOOLS_SERVICE_NAME || DEFAULT_SERVICE,
     }),
     ...(defaultSeverity ? { defaultSeverity } : {}),
+    ...(graphBucket ? { images: new CloudWatchTicketImages({ bucket: graphBucket, namespace }) } : {}),
   };
 }
 

@@ -1,4 +1,9 @@
 export { AwsSecretResolver, type AwsSecretResolverOptions } from './aws-secret-resolver.js';
+export {
+  CLOUDWATCH_TICKET_IMAGE_DEFAULTS,
+  CloudWatchTicketImages,
+  type CloudWatchTicketImagesOptions,
+} from './cloudwatch-ticket-images.js';
 export { DynamoStore, type DynamoStoreOptions } from './dynamo/dynamo-store.js';
 export { createDynamoClient } from './dynamo/dynamo-table.js';
 export { DynamoTicketOutbox } from './dynamo/dynamo-ticket-outbox.js';
@@ -40,4 +45,5 @@ export {
 } from './ssm/ssm-s3-output.js';
 export { isTerminalStatus, SSM_TERMINAL_STATUSES, type SsmOutcome, ssmExecResult } from './ssm/ssm-status.js';
 export { SSM_MAX_INSTANCE_IDS, type SsmTargets, sendTargets } from './ssm/ssm-targets.js';
+export { TicketImageError } from './ticket-image-error.js';
 export { TimestreamTransport, type TimestreamTransportOptions } from './timestream-transport.js';
