@@ -6,6 +6,7 @@ import {
   type BundlePackage,
   DEFAULT_BLAST_RADIUS,
   type DeploymentBundle,
+  deployedSinks,
   formatDiagnostic,
   type LoadedPackage,
   type PackageTargets,
@@ -169,8 +170,14 @@ export async function buildDeploymentBundle(options: DeploymentBundleOptions = {
     });
   }
   const config = set.config?.config;
+  const metrics = deployedSinks(config?.metrics ?? []);
   return {
-    bundle: { version: 1, packages, tickets: config?.tickets ?? [] },
+    bundle: {
+      version: 1,
+      packages,
+      tickets: config?.tickets ?? [],
+      ...(metrics.length > 0 ? { metrics } : {}),
+    },
     documents,
     skipped,
     tag,

@@ -1,4 +1,9 @@
-import { parseSecretRef, type SecretRef, type TicketRouteConfig } from '@healops/core';
+import {
+  type DeployedSinkConfig,
+  parseSecretRef,
+  type SecretRef,
+  type TicketRouteConfig,
+} from '@healops/core';
 import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -69,6 +74,14 @@ export function ticketSecretRefs(routes: readonly TicketRouteConfig[]): SecretRe
   return [...new Set(texts)].map(parseSecretRef);
 }
 
+/** Every secret reference of the deployed metrics sinks (an influx token or password). */
+export function sinkSecretRefs(sinks: readonly DeployedSinkConfig[]): SecretRef[] {
+  const texts = sinks.flatMap((sink) =>
+    sink.type === 'influx' ? [sink.token, sink.password].filter((t) => t !== undefined) : [],
+  );
+  return [...new Set(texts)].map(parseSecretRef);
+}
+
 /**
  * Read access on exactly the referenced secrets: `ssm:/path` (GetParameter; a SecureString under the default
  * aws/ssm key needs no key grant) and `secretsmanager:name` (any version suffix of that name). `env:` references cannot be deployed:
@@ -79,12 +92,33 @@ export function grantTicketSecrets(
   scope: Construct,
   routes: readonly TicketRouteConfig[],
 ): void {
+  grantSecretRefs([grantee], scope, ticketSecretRefs(routes), {
+    section: 'tickets',
+    idPrefix: 'TicketSecret',
+  });
+}
+
+/** The same for the metrics sinks' secrets (influx token / password), granted to each function that writes. */
+export function grantSinkSecrets(
+  grantees: readonly iam.IGrantable[],
+  scope: Construct,
+  sinks: readonly DeployedSinkConfig[],
+): void {
+  grantSecretRefs(grantees, scope, sinkSecretRefs(sinks), { section: 'metrics', idPrefix: 'SinkSecret' });
+}
+
+function grantSecretRefs(
+  grantees: readonly iam.IGrantable[],
+  scope: Construct,
+  refs: readonly SecretRef[],
+  where: { readonly section: string; readonly idPrefix: string },
+): void {
   const stack = Stack.of(scope);
   const parameters: string[] = [];
-  ticketSecretRefs(routes).forEach((ref, index) => {
+  refs.forEach((ref, index) => {
     if (ref.source === 'env') {
       throw new DeploymentConfigError(
-        `tickets: ${ref.text} cannot be deployed (an environment variable would put the secret in the template); store it in SSM Parameter Store (ssm:/path) or Secrets Manager (secretsmanager:name)`,
+        `${where.section}: ${ref.text} cannot be deployed (an environment variable would put the secret in the template); store it in SSM Parameter Store (ssm:/path) or Secrets Manager (secretsmanager:name)`,
       );
     }
     if (ref.source === 'ssm') {
@@ -97,11 +131,50 @@ export function grantTicketSecrets(
       );
       return;
     }
-    secretsmanager.Secret.fromSecretNameV2(scope, `TicketSecret${index}`, ref.name).grantRead(grantee);
+    const secret = secretsmanager.Secret.fromSecretNameV2(scope, `${where.idPrefix}${index}`, ref.name);
+    for (const grantee of grantees) secret.grantRead(grantee);
   });
   if (parameters.length > 0) {
+    for (const grantee of grantees) {
+      grantee.grantPrincipal.addToPrincipalPolicy(
+        new iam.PolicyStatement({ actions: ['ssm:GetParameter'], resources: parameters }),
+      );
+    }
+  }
+}
+
+/** A Timestream table the functions write to: by name (the config's, in `region` or the stack's) or by ARN. */
+export type TimestreamTableRef =
+  | { readonly database: string; readonly table: string; readonly region?: string }
+  | { readonly arn: string };
+
+/**
+ * timestream:WriteRecords on exactly the tables, and timestream:DescribeEndpoints, which the SDK calls for endpoint
+ * discovery and which supports no resource-level permissions (resource `*`, acknowledged in cdk-nag).
+ */
+export function grantTimestreamWrite(
+  grantees: readonly iam.IGrantable[],
+  scope: Construct,
+  tables: readonly TimestreamTableRef[],
+): void {
+  if (tables.length === 0) return;
+  const stack = Stack.of(scope);
+  const resources = tables.map((t) =>
+    'arn' in t
+      ? t.arn
+      : stack.formatArn({
+          service: 'timestream',
+          resource: 'database',
+          resourceName: `${t.database}/table/${t.table}`,
+          ...(t.region ? { region: t.region } : {}),
+        }),
+  );
+  for (const grantee of grantees) {
     grantee.grantPrincipal.addToPrincipalPolicy(
-      new iam.PolicyStatement({ actions: ['ssm:GetParameter'], resources: parameters }),
+      new iam.PolicyStatement({ actions: ['timestream:WriteRecords'], resources }),
+    );
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['timestream:DescribeEndpoints'], resources: ['*'] }),
     );
   }
 }

@@ -1,10 +1,11 @@
 import {
   bundleSchedules,
   EMF_DEFAULT_NAMESPACE,
+  GRAPH_OBJECT_PREFIX,
   HEALOPS_DETAIL_TYPES,
   SSM_OUTPUT_PREFIX,
 } from '@healops/core';
-import { Duration, NestedStack, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Annotations, Duration, NestedStack, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -15,7 +16,14 @@ import { HealOpsAlarms } from './healops-alarms.js';
 import type { HealOpsArtifacts } from './healops-artifacts.js';
 import { HealOpsDashboards } from './healops-dashboards.js';
 import { HealOpsFunction } from './healops-function.js';
-import { grantCommandStatus, grantSendCommand, grantTicketSecrets } from './healops-grants.js';
+import {
+  grantCommandStatus,
+  grantSendCommand,
+  grantSinkSecrets,
+  grantTicketSecrets,
+  grantTimestreamWrite,
+  type TimestreamTableRef,
+} from './healops-grants.js';
 import { acknowledgeNagFindings } from './nag-acknowledgments.js';
 import { OutputBucket } from './output-bucket.js';
 import { IDEMPOTENCY_TABLE_ACTIONS, STATE_TABLE_ACTIONS, StateTables } from './state-tables.js';
@@ -47,7 +55,11 @@ export interface HealOpsProps {
   readonly dashboards?: boolean;
   /** CloudWatch namespace of the HealOps metrics (default HealOps). */
   readonly metricsNamespace?: string;
-  /** Off by default: Timestream for LiveAnalytics takes no new customers since 2025-06-20. */
+  /**
+   * Off by default: Timestream for LiveAnalytics takes no new customers since 2025-06-20. When set, the check and
+   * repair functions write their points to the table it creates (HEALOPS_TIMESTREAM_DATABASE / _TABLE), unless the
+   * config's `metrics:` already names a timestream sink: then that one is used and this table stays unwritten.
+   */
   readonly timestream?: TimestreamStoreProps;
   /**
    * Put the SSM documents in a nested stack (default: when there are more than 20 packages): each document carries
@@ -85,6 +97,8 @@ export class HealOps extends Construct {
   readonly timestream?: TimestreamStore;
   /** Alarms whose names start with this become tickets. */
   readonly alarmNamePrefix: string;
+  /** True when check and repair write to a Timestream table (the config's, or the one this construct created). */
+  readonly writesTimestream: boolean;
 
   constructor(scope: Construct, id: string, props: HealOpsProps) {
     super(scope, id);
@@ -109,6 +123,23 @@ export class HealOps extends Construct {
         )
       : [new CommandDocuments(this, 'CommandDocuments', { documents: artifacts.documents })];
     if (props.timestream) this.timestream = new TimestreamStore(this, 'Timestream', props.timestream);
+    const timestreamTables = this.timestreamTables(bundle.metrics ?? []);
+    this.writesTimestream = timestreamTables.length > 0;
+    const configTimestream = bundle.metrics?.some((s) => s.type === 'timestream') ?? false;
+    if (this.timestream && configTimestream) {
+      Annotations.of(this).addWarningV2(
+        'healops:timestream-unused',
+        'metrics: names a timestream sink, so the functions write there; the table of the timestream option stays empty',
+      );
+    }
+    // The bundle is written before the stack exists: the created table reaches the functions by environment.
+    const metricsEnv: Record<string, string> =
+      this.timestream && !configTimestream
+        ? {
+            HEALOPS_TIMESTREAM_DATABASE: this.timestream.database.ref,
+            HEALOPS_TIMESTREAM_TABLE: this.timestream.table.attrName,
+          }
+        : {};
 
     const common = (service: string) => ({
       HEALOPS_TABLE_NAME: this.tables.state.tableName,
@@ -140,14 +171,18 @@ export class HealOps extends Construct {
         ...busEnv,
         ...idempotencyEnv,
         ...outputEnv,
+        ...metricsEnv,
       }),
       repair: make('repair', `HealOps: repair on ${HEALOPS_DETAIL_TYPES.checkFailed}`, {
         ...busEnv,
         ...idempotencyEnv,
         ...outputEnv,
+        ...metricsEnv,
       }),
       notify: make('notify', 'HealOps: deliver tickets (PagerDuty, Jira, webhooks)', {
         ...(artifacts.environment ? { HEALOPS_ENVIRONMENT: artifacts.environment } : {}),
+        // Ticket graph images (GetMetricWidgetImage) are stored here and linked by a presigned URL.
+        HEALOPS_GRAPH_BUCKET: this.output.bucket.bucketName,
       }),
     };
     const notifySizing = { ...HEALOPS_DEFAULTS.notify, ...props.notify };
@@ -165,7 +200,7 @@ export class HealOps extends Construct {
       notifyFunction: this.functions.notify.function,
       drainSchedule: props.ticketDrainSchedule ?? HEALOPS_DEFAULTS.ticketDrainSchedule,
     });
-    this.grant(props);
+    this.grant(props, timestreamTables);
     acknowledgeNagFindings(this);
 
     const packages = bundle.packages.map((p) => ({
@@ -193,7 +228,20 @@ export class HealOps extends Construct {
     }
   }
 
-  private grant(props: HealOpsProps): void {
+  /** The Timestream tables check and repair write to: the config's sinks, else the table this construct made. */
+  private timestreamTables(
+    metrics: NonNullable<HealOpsArtifacts['bundle']['metrics']>,
+  ): TimestreamTableRef[] {
+    const configured = metrics.flatMap((s) =>
+      s.type === 'timestream'
+        ? [{ database: s.database, table: s.table, ...(s.region ? { region: s.region } : {}) }]
+        : [],
+    );
+    if (configured.length > 0 || !this.timestream) return configured;
+    return [{ arn: this.timestream.table.attrArn }];
+  }
+
+  private grant(props: HealOpsProps, timestreamTables: readonly TimestreamTableRef[]): void {
     const { check, repair, notify } = this.functions;
     const { artifacts } = props;
     for (const fn of [check, repair]) {
@@ -214,7 +262,19 @@ export class HealOps extends Construct {
         }),
       );
     }
+    grantSinkSecrets([check.role, repair.role], this, artifacts.bundle.metrics ?? []);
+    grantTimestreamWrite([check.role, repair.role], this, timestreamTables);
     this.tables.state.grant(notify.role, ...STATE_TABLE_ACTIONS);
     grantTicketSecrets(notify.role, this, artifacts.bundle.tickets);
+    // Graph images: rendered, stored, then signed (a presigned GET acts with the role's s3:GetObject).
+    notify.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:PutObject', 's3:GetObject'],
+        resources: [this.output.bucket.arnForObjects(`${GRAPH_OBJECT_PREFIX}/*`)],
+      }),
+    );
+    notify.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['cloudwatch:GetMetricWidgetImage'], resources: ['*'] }),
+    );
   }
 }

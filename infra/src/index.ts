@@ -41,7 +41,11 @@ export { FUNCTION_DEFAULTS, HealOpsFunction, type HealOpsFunctionProps } from '.
 export {
   grantCommandStatus,
   grantSendCommand,
+  grantSinkSecrets,
   grantTicketSecrets,
+  grantTimestreamWrite,
+  sinkSecretRefs,
+  type TimestreamTableRef,
   ticketSecretRefs,
 } from './healops-grants.js';
 export { HealOpsStack, type HealOpsStackProps } from './healops-stack.js';

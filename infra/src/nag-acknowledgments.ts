@@ -1,4 +1,4 @@
-import { SSM_OUTPUT_PREFIX } from '@healops/core';
+import { GRAPH_OBJECT_PREFIX, SSM_OUTPUT_PREFIX } from '@healops/core';
 import { type CfnElement, Stack, Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import type { HealOps } from './healops.js';
@@ -44,7 +44,7 @@ export function acknowledgeNagFindings(healops: HealOps): void {
     ack(
       fn.role,
       'AwsSolutions-IAM5[Resource::*]',
-      'ssm:ListCommands, ListCommandInvocations, GetCommandInvocation and CancelCommand support no resource-level permissions',
+      `ssm:ListCommands, ListCommandInvocations, GetCommandInvocation and CancelCommand${healops.writesTimestream ? ', and timestream:DescribeEndpoints (the SDK endpoint discovery before WriteRecords),' : ''} support no resource-level permissions`,
     );
     ack(
       fn.role,
@@ -53,9 +53,19 @@ export function acknowledgeNagFindings(healops: HealOps): void {
     );
   }
   ack(
+    functions.notify.role,
+    'AwsSolutions-IAM5[Resource::*]',
+    'cloudwatch:GetMetricWidgetImage (graph images for tickets) supports no resource-level permissions',
+  );
+  ack(
+    functions.notify.role,
+    `AwsSolutions-IAM5[Resource::<${ref(output.bucket)}.Arn>/${GRAPH_OBJECT_PREFIX}/*]`,
+    's3:PutObject and GetObject on the ticket graph images only: keys (one per ticket action) are made at run time',
+  );
+  ack(
     output.bucket,
     'AwsSolutions-S1',
-    'Only SSM command output lands here (private, TLS only, expiring); access logs would need a second bucket for little gain. Use CloudTrail S3 data events where an audit is required',
+    'Only SSM command output and ticket graph images land here (private, TLS only, expiring); access logs would need a second bucket for little gain. Use CloudTrail S3 data events where an audit is required',
   );
   ack(
     routing.eventDeadLetterQueue,

@@ -30,6 +30,9 @@ describe('cfn-lint', () => {
           bundle: {
             ...artifacts.bundle,
             tickets: [{ type: 'pagerduty', routingKey: 'ssm:/healops/pd' }],
+            metrics: [
+              { type: 'influx', url: 'https://influx.example.com/write', token: 'ssm:/healops/influx' },
+            ],
           },
         },
         documentsInNestedStack: true,

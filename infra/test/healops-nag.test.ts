@@ -19,7 +19,7 @@ describe('cdk-nag AwsSolutions', () => {
     expect(findings).toEqual([]);
   });
 
-  it('finds nothing unacknowledged when the documents go to nested stacks and tickets need secrets', async () => {
+  it('finds nothing unacknowledged with nested documents, ticket and sink secrets, and Timestream', async () => {
     const findings = await awsSolutionsFindings((app) => {
       new HealOpsStack(app, 'HealOpsNagNested', {
         artifacts: {
@@ -27,10 +27,29 @@ describe('cdk-nag AwsSolutions', () => {
           bundle: {
             ...artifacts.bundle,
             tickets: [{ type: 'webhook', url: 'https://hooks.example.com/h', secret: 'secretsmanager:hook' }],
+            metrics: [
+              { type: 'influx', url: 'https://influx.example.com/write', token: 'secretsmanager:influx' },
+              { type: 'opentsdb', url: 'http://tsdb.example.com:4242' },
+            ],
           },
         },
         documentsInNestedStack: true,
         timestream: {},
+      });
+    });
+    expect(findings).toEqual([]);
+  });
+
+  it('finds nothing unacknowledged when the config names the Timestream table', async () => {
+    const findings = await awsSolutionsFindings((app) => {
+      new HealOpsStack(app, 'HealOpsNagTimestream', {
+        artifacts: {
+          ...artifacts,
+          bundle: {
+            ...artifacts.bundle,
+            metrics: [{ type: 'timestream', database: 'ops', table: 'healops' }],
+          },
+        },
       });
     });
     expect(findings).toEqual([]);

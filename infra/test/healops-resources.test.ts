@@ -332,14 +332,17 @@ describe('HealOps events and tickets', () => {
     });
   });
 
-  it('lets check and repair only read command output from the bucket, and notify not touch it', () => {
+  it('lets check and repair only read command output from the bucket, and notify only its graph images', () => {
     for (const role of ['checkRole', 'repairRole']) {
       const s3 = statements(role).filter((s) => actions(s).some((a) => a.startsWith('s3:')));
       expect(s3.map(actions)).toEqual([['s3:GetObject']]);
       expect(JSON.stringify(s3[0]?.Resource)).toContain('/ssm-output/*');
     }
     const notify = statements('notifyRole');
-    expect(notify.some((s) => actions(s).some((a) => a.startsWith('s3:')))).toBe(false);
+    const notifyS3 = notify.filter((s) => actions(s).some((a) => a.startsWith('s3:')));
+    expect(notifyS3.map(actions)).toEqual([['s3:PutObject', 's3:GetObject']]);
+    expect(JSON.stringify(notifyS3[0]?.Resource)).toContain('/graphs/*');
+    expect(notify.some((s) => actions(s).includes('cloudwatch:GetMetricWidgetImage'))).toBe(true);
     expect(notify.some((s) => actions(s).some((a) => a.startsWith('secretsmanager:')))).toBe(false);
     for (const name of ['check', 'repair']) {
       template.hasResourceProperties('AWS::Lambda::Function', {

@@ -10,8 +10,8 @@ import {
 } from '@healops/aws';
 import { SystemClock } from '@healops/local';
 import { DEFAULT_BUNDLE_PATH, readBundle, ssmDocumentOf } from '../../shared/src/bundle.js';
-import { emfSinkFromEnv } from '../../shared/src/emf-sink.js';
 import { BundleError } from '../../shared/src/errors.js';
+import { functionSinksFromEnv } from '../../shared/src/function-sinks.js';
 import { ssmOutputFromEnv } from '../../shared/src/ssm-output.js';
 import type { CheckDeps } from './check-handler.js';
 
@@ -32,7 +32,9 @@ function required(env: CheckEnv, name: string): string {
  * checks again, and a warning says so at init), HEALOPS_BUNDLE_PATH (default ./healops-bundle.json), optional
  * HEALOPS_OUTPUT_BUCKET (full command output beyond SSM's 24,000 characters), endpoint overrides
  * HEALOPS_DYNAMODB_ENDPOINT, HEALOPS_SSM_ENDPOINT, HEALOPS_EVENTS_ENDPOINT, HEALOPS_S3_ENDPOINT, and
- * POWERTOOLS_METRICS_NAMESPACE / POWERTOOLS_SERVICE_NAME / HEALOPS_EMF_DIMENSIONS for the EMF points. The SDK reads AWS_REGION and the credentials itself.
+ * POWERTOOLS_METRICS_NAMESPACE / POWERTOOLS_SERVICE_NAME / HEALOPS_EMF_DIMENSIONS for the EMF points, and the
+ * bundle's remote metrics sinks (plus HEALOPS_TIMESTREAM_DATABASE / _TABLE: functionSinksFromEnv). The SDK reads
+ * AWS_REGION and the credentials itself.
  */
 export function checkDepsFromEnv(env: CheckEnv = process.env): CheckDeps {
   const bundle = readBundle(env.HEALOPS_BUNDLE_PATH || DEFAULT_BUNDLE_PATH);
@@ -71,6 +73,6 @@ export function checkDepsFromEnv(env: CheckEnv = process.env): CheckDeps {
     }),
     clock,
     logger,
-    sinks: [emfSinkFromEnv(env, serviceName, logger)],
+    sinks: functionSinksFromEnv(bundle, env, serviceName, logger),
   };
 }

@@ -9,7 +9,7 @@ import {
 } from '@healops/aws';
 import { SystemClock } from '@healops/local';
 import { DEFAULT_BUNDLE_PATH, readBundle, ssmDocumentOf } from '../../shared/src/bundle.js';
-import { emfSinkFromEnv } from '../../shared/src/emf-sink.js';
+import { functionSinksFromEnv } from '../../shared/src/function-sinks.js';
 import { ssmOutputFromEnv } from '../../shared/src/ssm-output.js';
 import { BundleError } from './errors.js';
 import type { RepairLambdaDeps } from './repair-lambda.js';
@@ -26,7 +26,8 @@ function required(env: NodeJS.ProcessEnv, name: string): string {
  * HEALOPS_IDEMPOTENCY_TABLE_NAME, HEALOPS_EVENT_BUS_NAME, HEALOPS_BUNDLE_PATH (default ./healops-bundle.json),
  * HEALOPS_OUTPUT_BUCKET (full command output beyond SSM's 24,000 characters), and optional endpoint overrides
  * HEALOPS_DYNAMODB_ENDPOINT, HEALOPS_SSM_ENDPOINT, HEALOPS_EVENTS_ENDPOINT, HEALOPS_S3_ENDPOINT. Repair metrics go
- * out as EMF (POWERTOOLS_METRICS_NAMESPACE, HEALOPS_EMF_DIMENSIONS).
+ * out as EMF (POWERTOOLS_METRICS_NAMESPACE, HEALOPS_EMF_DIMENSIONS) and to the bundle's remote metrics sinks
+ * (functionSinksFromEnv).
  */
 export function repairDepsFromEnv(env: NodeJS.ProcessEnv = process.env): RepairLambdaDeps {
   const bundle = readBundle(env.HEALOPS_BUNDLE_PATH || DEFAULT_BUNDLE_PATH);
@@ -57,7 +58,7 @@ export function repairDepsFromEnv(env: NodeJS.ProcessEnv = process.env): RepairL
     }),
     clock: new SystemClock(),
     logger,
-    sinks: [emfSinkFromEnv(env, serviceName, logger)],
+    sinks: functionSinksFromEnv(bundle, env, serviceName, logger),
     idempotency: { tableName: required(env, 'HEALOPS_IDEMPOTENCY_TABLE_NAME'), client: dynamo },
   };
 }

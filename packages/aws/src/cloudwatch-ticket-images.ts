@@ -1,6 +1,7 @@
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { S3Client } from '@aws-sdk/client-s3';
 import {
+  GRAPH_OBJECT_PREFIX,
   type GraphWidgetOptions,
   graphObjectKey,
   graphWidget,
@@ -36,7 +37,7 @@ export interface CloudWatchTicketImagesOptions extends GraphWidgetOptions {
 }
 
 export const CLOUDWATCH_TICKET_IMAGE_DEFAULTS = {
-  prefix: 'graphs',
+  prefix: GRAPH_OBJECT_PREFIX,
   /** 7 days: the longest a SigV4 presigned URL may live. */
   expiresInSeconds: 7 * 24 * 60 * 60,
   timeoutMs: 4_000,

@@ -1,4 +1,10 @@
 import type { PackageTargets } from '../manifest/targets.js';
+import type {
+  InfluxSinkConfig,
+  OpentsdbSinkConfig,
+  SinkConfig,
+  TimestreamSinkConfig,
+} from '../metrics/sink-config.js';
 import type { ResolvedCheck } from '../model/check.js';
 import type { TicketRouteConfig } from '../tickets/ticket-config.js';
 
@@ -43,6 +49,21 @@ export interface DeploymentBundle {
   readonly version: typeof BUNDLE_VERSION;
   readonly packages: readonly BundlePackage[];
   readonly tickets: readonly TicketRouteConfig[];
+  /**
+   * The config's remote metrics sinks (influx, opentsdb, timestream), secret references kept as references. Not
+   * sqlite (a function has no disk to keep it) nor emf (the functions always publish EMF). Absent: none.
+   */
+  readonly metrics?: readonly DeployedSinkConfig[];
+}
+
+/** A `metrics:` entry a deployment's functions write to: the remote stores. */
+export type DeployedSinkConfig = InfluxSinkConfig | OpentsdbSinkConfig | TimestreamSinkConfig;
+
+/** The entries of a `metrics:` list that a deployment takes over (see DeploymentBundle.metrics), in order. */
+export function deployedSinks(configs: readonly SinkConfig[]): DeployedSinkConfig[] {
+  return configs.filter(
+    (c): c is DeployedSinkConfig => c.type === 'influx' || c.type === 'opentsdb' || c.type === 'timestream',
+  );
 }
 
 /** One EventBridge schedule per (package, schedule expression): never one per check. */

@@ -19,6 +19,9 @@ export interface GraphWidgetOptions {
   readonly height?: number;
 }
 
+/** Where in the deployment's output bucket ticket graph images go (the notify function writes and signs them). */
+export const GRAPH_OBJECT_PREFIX = 'graphs';
+
 export const GRAPH_WIDGET_DEFAULTS = {
   hours: 6,
   width: 600,
@@ -96,7 +99,7 @@ export function graphWidget(event: TicketEvent, options: GraphWidgetOptions = {}
  * Where the image of one ticket action is kept: `graphs/<hash of the dedup key>/<action>-<time>.png`. The same for
  * every route and every retry of the action, so the image is rendered once and a retried send links the same one.
  */
-export function graphObjectKey(event: TicketEvent, prefix = 'graphs'): string {
+export function graphObjectKey(event: TicketEvent, prefix = GRAPH_OBJECT_PREFIX): string {
   const problem = sha256Hex(event.dedupKey).slice(0, 32);
   return `${prefix}/${problem}/${graphActionId(event)}.png`;
 }
