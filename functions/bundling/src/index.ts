@@ -1,6 +1,8 @@
 export {
+  CHUNK_NAMES,
   type LambdaBuildInput,
   lambdaBuildOptions,
+  MAIN_FIELDS,
   REQUIRE_SHIM,
   type SdkBundling,
 } from './lambda-build-options.js';
