@@ -147,8 +147,9 @@ function ssm() {
   return client;
 }
 
-function output(bucket = BUCKET): SsmOutputBucket {
-  return { bucket, keyPrefix: PREFIX, s3 };
+/** `lazy`: the client handed over as a function called on the first read (as the functions build it). */
+function output(bucket = BUCKET, lazy = false): SsmOutputBucket {
+  return { bucket, keyPrefix: PREFIX, s3: lazy ? async () => s3 : s3 };
 }
 
 async function fleetRun(fleet: SsmFleetExecutor): Promise<{ results: FleetResult[]; handle: FleetHandle }> {
@@ -165,7 +166,7 @@ async function fleetRun(fleet: SsmFleetExecutor): Promise<{ results: FleetResult
   return { results, handle: start };
 }
 
-function single(options: { bucket?: string; problems?: string[] } = {}): SsmExecutor {
+function single(options: { bucket?: string; problems?: string[]; lazy?: boolean } = {}): SsmExecutor {
   return new SsmExecutor({
     client: ssm(),
     documents: (name) =>
@@ -173,7 +174,7 @@ function single(options: { bucket?: string; problems?: string[] } = {}): SsmExec
     clock: { now: () => new Date(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) },
     poll: { firstMs: 20, maxMs: 100 },
     deliveryTimeoutSeconds: 30,
-    output: output(options.bucket),
+    output: output(options.bucket, options.lazy),
     onOutputProblem: (message) => options.problems?.push(message),
   });
 }
@@ -265,9 +266,9 @@ describe('SSM output beyond GetCommandInvocation limits, from S3', () => {
     expect(gets.map((g) => g.Key?.split('/').at(-1))).toEqual(['stdout', 'stderr']);
   });
 
-  it('a check printing 60,000 characters comes back whole through the single-target executor', async () => {
+  it('a check printing 60,000 characters comes back whole through the single-target executor (lazy S3 client)', async () => {
     addHost(7_500);
-    const result = await singleRun(single(), 256 * 1024);
+    const result = await singleRun(single({ lazy: true }), 256 * 1024);
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toBe(lines(7_500));
     expect(result.stderr).toBe('');

@@ -39,6 +39,15 @@ describe('ssmOutputFromEnv', () => {
     expect(SSM_OUTPUT_PREFIX).toBe('ssm-output');
   });
 
+  it('builds the S3 client on the first read only, once, in the region given', async () => {
+    const options = ssmOutputFromEnv({ HEALOPS_OUTPUT_BUCKET: 'b' }, 'eu-west-1', logger);
+    const s3 = options.output?.s3;
+    if (typeof s3 !== 'function') throw new Error('the S3 client should be built lazily');
+    const [first, second] = await Promise.all([s3(), s3()]);
+    expect(first).toBe(second);
+    expect(await first.config.region()).toBe('eu-west-1');
+  });
+
   it('has no bucket when the variable is unset or empty', () => {
     expect(ssmOutputFromEnv({}, 'us-east-1', logger).output).toBeUndefined();
     expect(ssmOutputFromEnv({ HEALOPS_OUTPUT_BUCKET: '' }, undefined, logger).output).toBeUndefined();

@@ -1,5 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { SsmOutputBucket } from '@healops/aws';
 import { SSM_OUTPUT_PREFIX } from '@healops/core';
 
@@ -26,9 +26,17 @@ export function ssmOutputFromEnv(
   const bucket = env.HEALOPS_OUTPUT_BUCKET;
   if (bucket === undefined || bucket === '') return { onOutputProblem };
   const endpoint = env.HEALOPS_S3_ENDPOINT;
-  const s3 = new S3Client({
-    ...(region ? { region } : {}),
-    ...(endpoint ? { endpoint, forcePathStyle: true } : {}),
-  });
+  // Built on the first long output: the S3 client stays out of the cold start (its chunk loads then).
+  let client: Promise<S3Client> | undefined;
+  const s3 = () => {
+    client ??= import('@aws-sdk/client-s3').then(
+      ({ S3Client }) =>
+        new S3Client({
+          ...(region ? { region } : {}),
+          ...(endpoint ? { endpoint, forcePathStyle: true } : {}),
+        }),
+    );
+    return client;
+  };
   return { output: { bucket, keyPrefix: SSM_OUTPUT_PREFIX, s3 }, onOutputProblem };
 }

@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { SSM_WINDOWS_STEP } from '@healops/core';
 import { decodeCapped } from './ssm-output-bytes.js';
 
@@ -18,8 +18,11 @@ export interface SsmOutputBucket {
   readonly bucket: string;
   /** The "folder" in the bucket (at most 500 characters); none = keys start with the command id. */
   readonly keyPrefix?: string;
-  /** Reads the objects (GetObject with a Range); its region must be the bucket's. */
-  readonly s3: S3Client;
+  /**
+   * Reads the objects (GetObject with a Range); its region must be the bucket's. A function is called on the first
+   * read only: the S3 client then loads when an output is long, not at every cold start.
+   */
+  readonly s3: S3Client | (() => Promise<S3Client>);
   /** Safety limit of one read (default 10 s). */
   readonly timeoutMs?: number;
 }
@@ -93,7 +96,11 @@ export async function readSsmOutput(
 ): Promise<SsmOutputRead> {
   const bound = Math.max(0, Math.floor(maxBytes));
   try {
-    const response = await output.s3.send(
+    const [{ GetObjectCommand }, s3] = await Promise.all([
+      import('@aws-sdk/client-s3'),
+      typeof output.s3 === 'function' ? output.s3() : output.s3,
+    ]);
+    const response = await s3.send(
       new GetObjectCommand({ Bucket: output.bucket, Key: key, Range: `bytes=0-${bound}` }),
       { abortSignal: AbortSignal.timeout(output.timeoutMs ?? DEFAULT_TIMEOUT_MS) },
     );
