@@ -1,10 +1,11 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { BundleError } from '../../shared/src/errors.js';
 import { checkDepsFromEnv } from '../src/check-env.js';
 import { checkInputSchema } from '../src/check-input.js';
+import { capturedOutput } from './support/captured-output.js';
 import { bundlePackage } from './support/check-fixture.js';
 
 const dirs: string[] = [];
@@ -21,23 +22,10 @@ async function bundlePath(): Promise<string> {
   return path;
 }
 
-/** The Powertools Logger's lines `make` wrote (stdout and stderr: warnings go to the latter), and its value. */
+/** The Powertools Logger's lines `make` wrote, and its value. */
 async function withLogs<T>(make: () => Promise<T>): Promise<{ deps: T; lines: string[] }> {
-  const lines: string[] = [];
-  const capture = (chunk: string | Uint8Array) => {
-    lines.push(...(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8')).split('\n'));
-    return true;
-  };
-  const spies = [
-    vi.spyOn(process.stdout, 'write').mockImplementation(capture),
-    vi.spyOn(process.stderr, 'write').mockImplementation(capture),
-  ];
-  try {
-    const deps = await make();
-    return { deps, lines: lines.filter((l) => l.trim() !== '') };
-  } finally {
-    for (const spy of spies) spy.mockRestore();
-  }
+  const { value, lines } = await capturedOutput(make);
+  return { deps: value, lines };
 }
 
 describe('checkDepsFromEnv', () => {

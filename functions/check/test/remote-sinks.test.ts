@@ -15,6 +15,7 @@ import {
 import { CREDENTIALS, REGION, useNotifyMoto } from '../../notify/test/support/notify-moto.js';
 import { checkDepsFromEnv } from '../src/check-env.js';
 import { type CheckHandler, createCheckHandler } from '../src/check-handler.js';
+import { capturedOutput } from './support/captured-output.js';
 import { bundlePackage, CHECK_SCHEDULE, DOCUMENT, PACKAGE } from './support/check-fixture.js';
 import { ran } from './support/check-results.js';
 import { checkContext } from './support/check-world.js';
@@ -114,21 +115,10 @@ async function deploy(metrics: readonly DeployedSinkConfig[]): Promise<Deployed>
 
 /** One manual invocation (no scheduledTime: no idempotency needed), with what the function wrote to stdout/stderr. */
 async function invoke(handler: CheckHandler): Promise<{ counts: unknown; lines: string[] }> {
-  const lines: string[] = [];
-  const capture = (chunk: string | Uint8Array) => {
-    lines.push(...(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8')).split('\n'));
-    return true;
-  };
-  const spies = [
-    vi.spyOn(process.stdout, 'write').mockImplementation(capture),
-    vi.spyOn(process.stderr, 'write').mockImplementation(capture),
-  ];
-  try {
-    const result = ran(await handler({ package: PACKAGE, schedule: CHECK_SCHEDULE }, checkContext()));
-    return { counts: result.counts, lines: lines.filter((l) => l.trim() !== '') };
-  } finally {
-    for (const spy of spies) spy.mockRestore();
-  }
+  const { value, lines } = await capturedOutput(async () =>
+    ran(await handler({ package: PACKAGE, schedule: CHECK_SCHEDULE }, checkContext())),
+  );
+  return { counts: value.counts, lines };
 }
 
 /** The EMF documents of the function's stdout that carry `metric` for the sink `sink`. */

@@ -1,35 +1,19 @@
 import { buildEmfDocuments, ConfigError, type EmfDocument, METRIC, type MetricPoint } from '@healops/core';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { emfProblems } from '../../core/test/support/emf-validator.js';
 import { PowertoolsEmfSink } from '../src/index.js';
 import { POWERTOOLS_EMF_DEFAULT_DIMENSIONS } from '../src/powertools-emf-sink.js';
+import { useEmfStdout } from './support/emf-stdout.js';
 
 // The `dimensions` option of the Lambda EMF sink (default lean). Powertools writes to process.stdout only, so the
-// EMF lines are captured from it, as in powertools-emf-sink.test.ts, and validated against the EMF schema.
+// EMF lines are captured from it, by support/emf-stdout.ts, and validated against the EMF schema.
 
 type Document = Record<string, unknown>;
 
-let lines: string[] = [];
-
-beforeEach(() => {
-  lines = [];
-  const original = process.stdout.write.bind(process.stdout);
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array, ...rest: unknown[]) => {
-    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-    if (text.startsWith('{"_aws"')) {
-      lines.push(text);
-      return true;
-    }
-    return (original as (chunk: string | Uint8Array, ...rest: unknown[]) => boolean)(chunk, ...rest);
-  });
-});
-
-afterEach(() => {
-  vi.restoreAllMocks();
-});
+const emf = useEmfStdout();
 
 function published(): Document[] {
-  return lines.splice(0).map((text) => {
+  return emf.take().map((text) => {
     const document: unknown = JSON.parse(text);
     expect(emfProblems(document)).toEqual([]);
     const { service: _service, ...rest } = document as Document;

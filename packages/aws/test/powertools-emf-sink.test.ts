@@ -7,38 +7,21 @@ import {
   type MetricPoint,
   UOMS,
 } from '@healops/core';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { emfProblems } from '../../core/test/support/emf-validator.js';
 import { POWERTOOLS_EMF_LIMITS, PowertoolsEmfSink, type PowertoolsEmfSinkOptions } from '../src/index.js';
+import { useEmfStdout } from './support/emf-stdout.js';
 
-// Powertools Metrics writes EMF to process.stdout through its own Console and offers no option to send it elsewhere
-// (its `logger` option only takes warnings), so these tests spy on process.stdout.write, keep the EMF lines and pass
-// everything else through. Every captured document is validated against the EMF schema in packages/core/test/support.
+// Powertools Metrics writes EMF to process.stdout only: support/emf-stdout.ts captures the lines. Every captured
+// document is validated against the EMF schema in packages/core/test/support.
 
 type Document = Record<string, unknown>;
 
-let lines: string[] = [];
-
-beforeEach(() => {
-  lines = [];
-  const original = process.stdout.write.bind(process.stdout);
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array, ...rest: unknown[]) => {
-    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-    if (text.startsWith('{"_aws"')) {
-      lines.push(text);
-      return true;
-    }
-    return (original as (chunk: string | Uint8Array, ...rest: unknown[]) => boolean)(chunk, ...rest);
-  });
-});
-
-afterEach(() => {
-  vi.restoreAllMocks();
-});
+const emf = useEmfStdout();
 
 /** Every EMF line Powertools wrote since the last call, parsed and checked against the EMF schema. */
 function published(): Document[] {
-  const documents = lines.splice(0).map((text) => {
+  const documents = emf.take().map((text) => {
     expect(text.endsWith('\n')).toBe(true);
     const document: unknown = JSON.parse(text);
     expect(emfProblems(document)).toEqual([]);
